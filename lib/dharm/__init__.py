@@ -1,0 +1,1 @@
+"""Disrupting Harm, executable edition: the library behind every chapter notebook."""

@@ -1,0 +1,121 @@
+"""Design-based estimates of proportions with confidence intervals.
+
+Variance comes from the `svy` library (Taylor linearisation with strata and PSU
+clusters; its results match R's ``survey`` package), not from hand-written formulas.
+Intervals are logit intervals with design degrees of freedom (PSUs minus strata), as
+R's ``svyciprop(method = "logit")`` gives.
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import polars as pl
+import svy
+
+from .data import GROUPS, DataValidationError, asked_mask
+
+ESTIMATE_COLUMNS = ["breakdown", "group", "estimate", "se", "ci_low", "ci_high", "n", "n_positive", "weighted_base"]
+
+
+def check_confidence(confidence: float) -> float:
+    """Confidence level as a number strictly between 0 and 1."""
+    if not isinstance(confidence, (int, float)) or not 0.5 <= float(confidence) < 1:
+        raise ValueError(f"parameter confidence={confidence!r}: expected a number in [0.5, 1), e.g. 0.95")
+    return float(confidence)
+
+
+def estimate_proportion(data: pd.DataFrame, outcome: str, by: str | None = None, confidence: float = 0.95,
+                        domain: str | None = None, weight: str = "weight", psu: str = "psu",
+                        stratum: str = "stratum") -> pd.DataFrame:
+    """Weighted share of records with ``outcome`` true, overall or per group of ``by``.
+
+    ``outcome`` is a 0/1 column; ``domain`` an optional 0/1 column naming the
+    sub-population (for example children who were asked a follow-up question).
+    Returns one row per group with the estimate and CI in percent, the unweighted
+    base ``n`` and the unweighted count of positives. Groups and the domain are
+    estimated as domains of the full design (R: ``svyby`` on ``subset``), so the
+    variance accounts for their random size and every PSU stays in the design.
+    """
+    confidence = check_confidence(confidence)
+    for col in [outcome, weight, psu, stratum] + ([by] if by else []) + ([domain] if domain else []):
+        if col not in data.columns:
+            raise DataValidationError(f"estimate_proportion: column {col!r} not in the data (columns: {', '.join(map(str, data.columns[:12]))}, ...)")
+    frame = pd.DataFrame({
+        "y": data[outcome].astype(int).map({1: "yes", 0: "no"}),
+        "w": data[weight].astype(float),
+        "psu": data[psu].astype(str),
+        "stratum": data[stratum].astype(str),
+        "grp": data[by].astype(str) if by else "Total",
+        "dom": data[domain].astype(bool) if domain else True,
+    })
+    if not frame["dom"].any():
+        raise DataValidationError(f"estimate_proportion: the domain {domain!r} is empty")
+    sample = svy.Sample(pl.from_pandas(frame), svy.Design(stratum="stratum", psu="psu", wgt="w"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = sample.estimation.prop("y", by="grp", alpha=1 - confidence,
+                                        where=(svy.col("dom") == True) if domain else None)  # noqa: E712
+    result = result.to_polars().to_pandas()
+    result = result[result["y"] == "yes"].set_index("grp")
+    rows = []
+    for grp, sub in frame[frame["dom"]].groupby("grp", sort=False):
+        n_pos = int((sub["y"] == "yes").sum())
+        if grp in result.index:
+            r = result.loc[grp]
+            est, se, lo, hi = (float(r[c]) for c in ("est", "se", "lci", "uci"))
+        else:  # no positives at all in this group: svy reports only the 'no' level
+            est, se, lo, hi = 0.0, 0.0, 0.0, np.nan
+        if n_pos == 0:
+            est, se, lo = 0.0, 0.0, 0.0
+            hi = _zero_upper(len(sub), confidence)
+        elif n_pos == len(sub):
+            est, se, hi = 1.0, 0.0, 1.0
+            lo = 1.0 - _zero_upper(len(sub), confidence)
+        rows.append({"breakdown": by or "total", "group": grp, "estimate": 100 * est, "se": 100 * se,
+                     "ci_low": 100 * lo, "ci_high": 100 * hi, "n": len(sub), "n_positive": n_pos,
+                     "weighted_base": float(sub["w"].sum())})
+    out = pd.DataFrame(rows, columns=ESTIMATE_COLUMNS)
+    if by in GROUPS:
+        order = {g: i for i, g in enumerate(GROUPS[by])}
+        out = out.sort_values("group", key=lambda s: s.map(order)).reset_index(drop=True)
+    return out
+
+
+def _zero_upper(n: int, confidence: float) -> float:
+    """Clopper-Pearson upper bound for 0 successes in n, for cells where a logit interval is undefined."""
+    return 1 - (1 - confidence) ** (1 / n) if n else np.nan
+
+
+def indicator_outcome(data: pd.DataFrame, indicator: pd.Series) -> pd.DataFrame:
+    """Add a 0/1 ``outcome`` and a 0/1 ``in_universe`` column for one indicator.
+
+    The universe is everyone in the file unless the indicator names one; records in the
+    universe who were not asked (or did not answer) count as not having the outcome.
+    """
+    frame = data.copy()
+    frame["in_universe"] = asked_mask(data, indicator["universe"], "indicators.csv", indicator["indicator_id"]).astype(int)
+    codes = [int(c) for c in str(indicator["positive_codes"]).split(";")]
+    positive = np.zeros(len(frame), bool)
+    for var in str(indicator["variable"]).split("|"):
+        positive |= frame[var].isin(codes).to_numpy()
+    frame["outcome"] = (positive & frame["in_universe"].astype(bool).to_numpy()).astype(int)
+    return frame
+
+
+def estimate_indicator(data: pd.DataFrame, indicator: pd.Series, breakdowns=("total",),
+                       confidence: float = 0.95) -> pd.DataFrame:
+    """Estimates of one indicator for the total and each requested breakdown."""
+    frame = indicator_outcome(data, indicator)
+    parts = []
+    for breakdown in breakdowns:
+        if breakdown not in GROUPS:
+            raise ValueError(f"parameter breakdowns: {breakdown!r} is not one of {', '.join(GROUPS)}")
+        if breakdown != "total" and breakdown not in frame.columns:
+            continue  # e.g. area is not a column of a file; nothing to break down
+        parts.append(estimate_proportion(frame, "outcome", None if breakdown == "total" else breakdown, confidence,
+                                         domain=None if not indicator["universe"] else "in_universe"))
+    out = pd.concat(parts, ignore_index=True)
+    out.insert(0, "indicator_id", indicator["indicator_id"])
+    return out
