@@ -118,6 +118,8 @@ def collect_blocks(file: str, variable: str, published: pd.DataFrame, indicators
         codes = frozenset(int(c) for c in r.codes.split(";"))
         block = blocks.setdefault(codes, Block(codes, {}))
         block.targets.setdefault((r.breakdown, r.group), float(r.value))
+    # indicators the report never published (modelled-only views) carry no target
+    blocks = {k: b for k, b in blocks.items() if b.targets or b.count is not None}
     for block in blocks.values():
         block.absolute = dict(block.targets)
     # nest: a block inside a larger block becomes its child
@@ -400,7 +402,7 @@ def _fill(frame, var, pool, blocks, rest_code, assigner, tilt):
 
 
 # ------------------------------------------------------------------ design
-def build_design(rng: np.random.Generator, s: DesignSettings, published, indicators, assumptions):
+def build_design(rng: np.random.Generator, s: DesignSettings, published, indicators, assumptions, data_root=None):
     """Villages, roster and the interviewed sample, with weights."""
     psu_ids = [f"V{i:03d}" for i in range(1, s.n_psus + 1)]
     stratum = np.array(["urban"] * s.n_urban_psus + ["rural"] * (s.n_psus - s.n_urban_psus))
@@ -427,7 +429,7 @@ def build_design(rng: np.random.Generator, s: DesignSettings, published, indicat
     })
     roster["weight"] *= s.population_12_17 / roster["weight"].sum()
     assigner = Assigner(roster, rng, s.cluster_sd)
-    codes = parse_codes(load_codebook().table.query("variable == 'used_internet_3m'")["codes"].iloc[0])
+    codes = parse_codes(load_codebook(data_root).table.query("variable == 'used_internet_3m'")["codes"].iloc[0])
     generate_variable(roster, "household_roster", "used_internet_3m", codes, "", assigner, published, indicators, assumptions)
 
     # interviewed sample: one internet user per household, quotas by age x sex
@@ -497,7 +499,7 @@ def generate(country: str = "cambodia", seed: int = SEED, settings: DesignSettin
     indicators = load_indicators(data_root)
     assumptions = load_assumptions(country, data_root)
     codebook = load_codebook(data_root)
-    roster, children = build_design(rng, s, published, indicators, assumptions)
+    roster, children = build_design(rng, s, published, indicators, assumptions, data_root)
     caregivers = caregiver_frame(children, rng)
     frames = {"household_roster": roster, "children": children, "caregivers": caregivers}
     for file in ("children", "caregivers"):

@@ -1,0 +1,116 @@
+"""The reproduction ledger: every published number beside the number the book computes.
+
+Building the book writes ``_build/reproduction.csv`` (``python -m dharm.ledger``) from
+the same calls the chapter notebooks make, with the report's reporting rules.
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .data import DataValidationError, country_dir, _read_csv
+from .figures import CountryData, figure_table, load_country, sample_table
+from .reporting import ReportingRules
+
+LEDGER_COLUMNS = ["chapter", "section", "figure", "indicator", "breakdown", "group", "published", "computed", "diff", "status"]
+TOLERANCE_TOTAL = 0.5  # percentage points, whole-sample estimates
+TOLERANCE_GROUP = 1.0  # percentage points, age, sex and area groups
+STATUSES = ("reproduced", "outside tolerance", "small base", "known gap")
+
+
+def load_known_gaps(country: str = "cambodia", data_root=None) -> pd.DataFrame:
+    """Published numbers the book cannot reproduce, and the report's own inconsistencies."""
+    path = country_dir(country, data_root) / "published" / "known_gaps.csv"
+    frame = _read_csv(path, ["section", "figure", "indicator_id", "breakdown", "group", "kind", "description"])
+    for i, row in enumerate(frame.itertuples(index=False), start=1):
+        if row.description.strip() == "":
+            raise DataValidationError(f"{path}, row {i}, column 'description': every gap needs a reason")
+    return frame
+
+
+def _status(published: float, computed: float, breakdown: str, n: float, unit: str, qualifier: str,
+            min_base: int) -> str:
+    if unit == "count":
+        return "reproduced" if computed == published else "outside tolerance"
+    if qualifier == "more than":
+        return "reproduced" if computed > published else "outside tolerance"
+    if n < min_base:
+        return "small base"
+    tolerance = TOLERANCE_TOTAL if breakdown == "total" else TOLERANCE_GROUP
+    return "reproduced" if abs(computed - published) <= tolerance + 1e-9 else "outside tolerance"
+
+
+def chapter_ledger(data: CountryData, chapter: int | str, rules: ReportingRules | None = None) -> pd.DataFrame:
+    """Ledger rows for every published number of one chapter's figures and text panels."""
+    rules = rules or ReportingRules()
+    gaps = load_known_gaps(data.country)
+    gap_keys = {(r.indicator_id, r.breakdown, r.group) for r in gaps.itertuples(index=False)}
+    rows = []
+    figures = data.figures[data.figures["chapter"].astype(str) == str(chapter)]
+    for spec in figures.itertuples(index=False):
+        if spec.figure_id == "sample":
+            for r in sample_table(data).dropna(subset=["published"]).itertuples(index=False):
+                tol = 0 if r.unit == "count" else TOLERANCE_TOTAL
+                ok = abs(r.computed - r.published) <= tol + 1e-9
+                status = "reproduced" if ok else ("known gap" if (r.indicator_id, r.breakdown, r.group) in gap_keys else "outside tolerance")
+                rows.append((chapter, r.section, "", r.indicator_id, r.breakdown, r.group, r.published, r.computed, status))
+            continue
+        indicators = spec.indicators.split(";")
+        pub = data.published[data.published["indicator_id"].isin(indicators)]
+        wanted = sorted(set(spec.breakdowns.split(";")) | set(pub["breakdown"]))
+        table = figure_table(data, spec.figure_id, rules, wanted)
+        for p in pub[pub["value"].notna()].itertuples(index=False):
+            hit = table[(table["indicator_id"] == p.indicator_id) & (table["breakdown"] == p.breakdown) & (table["group"] == p.group)]
+            if hit.empty:
+                raise DataValidationError(f"ledger: no estimate for {p.indicator_id} {p.breakdown}={p.group} in {spec.figure_id}")
+            h = hit.iloc[0]
+            computed = float(h["n_positive"]) if p.unit == "count" else float(h["estimate"])
+            status = _status(p.value, computed, p.breakdown, h["n"], p.unit, p.qualifier, rules.min_base)
+            if (p.indicator_id, p.breakdown, p.group) in gap_keys and status != "reproduced":
+                status = "known gap"
+            rows.append((chapter, p.section, p.figure or spec.label, p.indicator_id, p.breakdown, p.group,
+                         p.value, computed, status))
+            if not np.isnan(p.base_n):
+                key = (p.indicator_id + " (base n)", p.breakdown, p.group)
+                ok = float(h["n"]) == p.base_n
+                status = "reproduced" if ok else ("known gap" if key in gap_keys else "outside tolerance")
+                rows.append((chapter, p.section, p.figure or spec.label, key[0], p.breakdown, p.group,
+                             p.base_n, float(h["n"]), status))
+    out = pd.DataFrame(rows, columns=["chapter", "section", "figure", "indicator", "breakdown", "group", "published", "computed", "status"])
+    out["computed"] = out["computed"].round(2)
+    out["diff"] = (out["computed"] - out["published"]).round(2)
+    return out[LEDGER_COLUMNS]
+
+
+def ledger_summary(ledger: pd.DataFrame) -> pd.DataFrame:
+    """How many published numbers fall in each status."""
+    counts = ledger["status"].value_counts().reindex(list(STATUSES), fill_value=0)
+    return counts.rename_axis("status").reset_index(name="published numbers")
+
+
+def build_ledger(country: str = "cambodia") -> pd.DataFrame:
+    data = load_country(country)
+    chapters = sorted(data.figures["chapter"].astype(str).unique())
+    return pd.concat([chapter_ledger(data, c) for c in chapters], ignore_index=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Write the reproduction ledger")
+    parser.add_argument("--country", default="cambodia")
+    parser.add_argument("--out", default="_build/reproduction.csv")
+    args = parser.parse_args(argv)
+    ledger = build_ledger(args.country)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".tmp")
+    ledger.to_csv(tmp, index=False, lineterminator="\n")
+    tmp.replace(out)
+    print(f"wrote {out}: {len(ledger)} published numbers; " +
+          ", ".join(f"{r['status']}: {r['published numbers']}" for _, r in ledger_summary(ledger).iterrows()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,118 @@
+"""What a chapter notebook calls: one call per figure shows the chart, its base and
+source, the table of estimates beside the published values, and a CSV of the data."""
+from __future__ import annotations
+
+import base64
+import html
+import textwrap
+
+import pandas as pd
+from IPython.display import HTML, display
+
+from .charts import RESPONDENT, bar_chart, heatmap_figure
+from .data import GROUP_LABELS
+from .figures import CountryData, figure_table
+from .render import show_chart
+from .reporting import ReportingRules, group_differences
+
+
+def download_link(table: pd.DataFrame, filename: str) -> str:
+    """An HTML link that downloads ``table`` as CSV, embedded in the page (no server, no network)."""
+    payload = base64.b64encode(table.to_csv(index=False, lineterminator="\n").encode("utf-8")).decode("ascii")
+    return (f'<a download="{html.escape(filename)}" href="data:text/csv;charset=utf-8;base64,{payload}">'
+            f"Download the data of this figure (CSV: {html.escape(filename)})</a>")
+
+
+def table_for_readers(table: pd.DataFrame, rules: ReportingRules) -> pd.DataFrame:
+    """Estimate, CI, unweighted n and published value side by side, with the rules applied."""
+    shown = table[table["shown"]].sort_values(["order"], kind="stable")
+    out = pd.DataFrame({
+        "Respondent": shown["file"].map(RESPONDENT),
+        "Indicator": shown["label"] + shown["modelled"].map({True: " (modelled)", False: ""}),
+        "Group": shown["group"].map(lambda g: GROUP_LABELS.get(g, g)),
+        f"Estimate % ({rules.confidence:.0%} CI)": shown["display"],
+        "Unweighted n": shown["n"].astype(int),
+        "Published (%)": shown["published"],
+        "Difference (points)": ((shown["estimate"] - shown["published"]).round(1) + 0.0).where(~shown["small_base"]),
+    })
+    return out if shown["file"].nunique() > 1 else out.drop(columns="Respondent")
+
+
+def csv_for_download(table: pd.DataFrame, data: CountryData) -> pd.DataFrame:
+    """The figure's data as offered for download; small bases carry counts, not percentages."""
+    shown = table[table["shown"]]
+    out = shown[["figure_id", "indicator_id", "label", "breakdown", "group", "estimate", "se", "ci_low", "ci_high",
+                 "n", "n_positive", "published", "modelled", "small_base"]].copy()
+    for col in ("estimate", "se", "ci_low", "ci_high"):
+        out[col] = out[col].round(2).where(~out["small_base"])
+    out["data_kind"] = "synthetic microdata estimate" if data.synthetic else "survey estimate"
+    return out
+
+
+def show_figure(data: CountryData, figure_id: str, rules: ReportingRules,
+                breakdowns: list[str] | None = None) -> pd.DataFrame:
+    """Draw one figure with its base, source, table and CSV; return its full table for prose."""
+    spec = data.figures.loc[figure_id]
+    table = figure_table(data, figure_id, rules, breakdowns)
+    shown = table[table["shown"]]
+    if shown.empty:
+        display(HTML("<p><em>Nothing to show: no estimate of this figure has a published value, and "
+                     "<code>show_modelled</code> is false.</em></p>"))
+        return table
+    n_total = int(shown.loc[shown["breakdown"] == "total", "n"].max())
+    title = f"{spec['label']}: {spec['title']}" if spec["label"] else spec["title"]
+    modelled_note = " Faded, dashed bars marked (modelled) rest on assumptions, not published values." \
+        if shown["modelled"].any() else ""
+    subtitle = textwrap.wrap(f"Base: {spec['base']}. Unweighted n = {n_total}. Black ticks: published values. "
+                             f"Bases under {rules.min_base} are shown as counts.{modelled_note} "
+                             f"{data.source_line(spec['label'])}", 95)
+    if spec["chart"] == "heatmap":
+        import matplotlib.pyplot as plt
+        fig = heatmap_figure(table, title, subtitle, rules)
+        display(fig)
+        plt.close(fig)
+    else:
+        show_chart(bar_chart(table, title, subtitle, rules, spec["chart"]))
+    caption = (f"<p><strong>Base:</strong> {html.escape(spec['base'])}; unweighted n = {n_total}. "
+               f"{html.escape(data.source_line(spec['label']))}</p>")
+    display(HTML(caption + table_for_readers(table, rules).to_html(index=False, na_rep="", border=0,
+                                                                    classes="dharm-table", float_format=lambda v: f"{v:.1f}")
+                 + "<p>" + download_link(csv_for_download(table, data), f"{figure_id}.csv") + "</p>"))
+    return table
+
+
+def show_differences(table: pd.DataFrame, rules: ReportingRules) -> pd.DataFrame:
+    """The group comparisons of a figure, judged by the report's difference rule."""
+    diffs = group_differences(table[table["shown"]], rules)
+    if not diffs.empty:
+        labels = table.drop_duplicates("indicator_id").set_index("indicator_id")["label"]
+        view = diffs.assign(Indicator=diffs["indicator_id"].map(labels))[["Indicator", "breakdown", "gap_points", "verdict"]]
+        display(HTML(view.rename(columns={"breakdown": "Breakdown", "gap_points": "Largest gap (points)", "verdict": "Reading"})
+                     .to_html(index=False, border=0, classes="dharm-table", float_format=lambda v: f"{v:.1f}")))
+    return diffs
+
+
+def glue_values(data: CountryData, rules: ReportingRules, table: pd.DataFrame,
+                names: dict[str, tuple[str, str]]) -> dict[str, float]:
+    """Glue named estimates of a figure for the prose (``{glue:text}`name:.0f```).
+
+    The prose quotes the groups the report quotes, whatever breakdowns the figure was
+    drawn with: a group missing from ``table`` is estimated for the prose alone. Only
+    cells with a published twin may be glued: prose never presents a modelled value.
+    """
+    from myst_nb import glue
+
+    from .data import GROUPS
+    from .figures import lookup
+
+    breakdown_of = {g: b for b, groups in GROUPS.items() for g in groups}
+    needed = {breakdown_of[group] for _, group in names.values()} - set(table["breakdown"])
+    if needed:
+        table = pd.concat([table, figure_table(data, table["figure_id"].iloc[0], rules, sorted(needed))], ignore_index=True)
+    values = {}
+    for name, (indicator_id, group) in names.items():
+        if bool(lookup(table, indicator_id, group, "modelled")):
+            raise ValueError(f"glue {name!r}: {indicator_id} / {group} has no published value; prose must not present it")
+        values[name] = float(lookup(table, indicator_id, group, "estimate"))
+        glue(name, values[name], display=False)
+    return values

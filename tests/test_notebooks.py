@@ -1,0 +1,75 @@
+"""Chapters rerun through papermill with non-default parameters, and reject bad ones."""
+from pathlib import Path
+
+import nbformat
+import papermill as pm
+import pytest
+
+from dharm.build import execute
+
+CHAPTER = Path(__file__).resolve().parents[1] / "notebooks" / "01_children_online.ipynb"
+
+
+def outputs_text(nb) -> str:
+    parts = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            parts.append(str(data.get("text/html", "")) + str(data.get("text/plain", "")) + str(out.get("text", "")))
+    return "\n".join(parts)
+
+
+def glued(nb) -> dict:
+    values = {}
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            scrap = out.get("metadata", {}).get("scrapbook")
+            if scrap:
+                values[scrap["name"]] = next(v for k, v in out["data"].items() if k.endswith("text/plain"))
+    return values
+
+
+@pytest.fixture(scope="module")
+def default_run():
+    return nbformat.read(CHAPTER, as_version=4)
+
+
+@pytest.fixture(scope="module")
+def custom_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("papermill") / "chapter1_custom.ipynb"
+    execute(CHAPTER, out, {"breakdowns": ["total", "area"], "confidence": 0.90, "min_base": 30, "show_modelled": True})
+    return nbformat.read(out, as_version=4)
+
+
+def test_parameters_cell_is_tagged(default_run):
+    tagged = [c for c in default_run.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    for name in ("country", "breakdowns", "confidence", "min_base", "min_difference", "show_modelled"):
+        assert f"{name} =" in tagged[0].source
+
+
+def test_non_default_parameters_change_the_outputs(default_run, custom_run):
+    default_text, custom_text = outputs_text(default_run), outputs_text(custom_run)
+    assert "Estimate % (95% CI)" in default_text and "Estimate % (90% CI)" not in default_text
+    assert "Estimate % (90% CI)" in custom_text
+    # another breakdown: area groups appear for figures that had only age and sex
+    assert "Urban" in custom_text and "Girls" not in custom_text.split("Figure 6")[1].split("Figure 7")[0]
+    # modelled values appear, marked
+    assert "(modelled)" in custom_text and "(modelled)" not in default_text
+    # the minimum base: 30-49 children are counts by default and percentages when min_base = 30
+    assert "Bases under 30 are shown as counts" in custom_text
+    assert glued(custom_run)["ci_level"] == "90.0" and glued(default_run)["ci_level"] == "95.0"
+    # the published estimates themselves do not move with the confidence level
+    assert glued(custom_run)["daily_total"] == glued(default_run)["daily_total"]
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"confidence": 1.5}, "parameter confidence=1.5"),
+    ({"breakdowns": ["total", "province"]}, "parameter breakdowns: 'province'"),
+    ({"country": "atlantis"}, "parameter country='atlantis'"),
+])
+def test_bad_parameters_fail_with_a_clear_error(tmp_path, params, message):
+    with pytest.raises(pm.PapermillExecutionError) as err:
+        pm.execute_notebook(str(CHAPTER), str(tmp_path / "bad.ipynb"), parameters=params, cwd=str(CHAPTER.parent),
+                            kernel_name="python3", progress_bar=False)
+    assert message in str(err.value)

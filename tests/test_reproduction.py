@@ -1,0 +1,119 @@
+"""The synthetic survey reproduces the report's chapter-1 numbers, and the ledger says so."""
+import filecmp
+
+import pandas as pd
+import pytest
+
+from dharm import synthetic
+from dharm.data import DATA_ROOT
+from dharm.estimation import estimate_indicator
+from dharm.ledger import TOLERANCE_GROUP, TOLERANCE_TOTAL, chapter_ledger, load_known_gaps
+
+
+@pytest.fixture(scope="module")
+def ledger(country_data):
+    return chapter_ledger(country_data, 1)
+
+
+def test_every_published_number_is_in_the_ledger(country_data, ledger):
+    pub = country_data.published[country_data.published["value"].notna()]
+    keys = set(zip(ledger["indicator"], ledger["breakdown"], ledger["group"], ledger["section"]))
+    missing = [r for r in pub.itertuples(index=False) if (r.indicator_id, r.breakdown, r.group, r.section) not in keys]
+    assert not missing, f"published numbers missing from the ledger: {missing[:5]}"
+    assert len(ledger) >= len(pub)
+
+
+def test_nothing_is_outside_tolerance(ledger):
+    bad = ledger[ledger["status"] == "outside tolerance"]
+    assert bad.empty, bad.to_string()
+
+
+def test_tolerances_hold_for_bases_of_50_or_more(ledger):
+    percent = ledger[ledger["status"] == "reproduced"]
+    percent = percent[~percent["indicator"].str.endswith("(base n)")]
+    totals = percent[percent["breakdown"] == "total"]
+    groups = percent[percent["breakdown"] != "total"]
+    qualified = totals["indicator"].eq("roster_internet_user") & totals["section"].eq("summary")  # 'more than 80%'
+    assert (totals.loc[~qualified, "diff"].abs() <= TOLERANCE_TOTAL + 1e-9).all()
+    assert (groups["diff"].abs() <= TOLERANCE_GROUP + 1e-9).all()
+
+
+def test_small_base_rows_really_have_small_bases(country_data, ledger):
+    small = ledger[ledger["status"] == "small base"]
+    assert set(small["figure"]) == {"Figure 13"}
+    assert set(small["breakdown"]) <= {"age_group", "sex"}
+
+
+def test_known_gaps_are_documented(country_data, ledger):
+    gaps = load_known_gaps("cambodia")
+    keys = set(zip(gaps["indicator_id"], gaps["breakdown"], gaps["group"]))
+    for r in ledger[ledger["status"] == "known gap"].itertuples(index=False):
+        assert (r.indicator, r.breakdown, r.group) in keys
+
+
+@pytest.mark.parametrize("indicator, group, published", [
+    ("child_daily_internet", "Total", 77), ("child_daily_internet", "urban", 82), ("child_daily_internet", "rural", 74),
+    ("child_activity_online_games", "boy", 66), ("child_activity_online_games", "girl", 16),
+    ("child_phone_shared", "12-13", 64), ("caregiver_never_internet", "Total", 39), ("roster_internet_user", "16-17", 91),
+])
+def test_selected_published_values_directly(country_data, indicator, group, published):
+    ind = country_data.indicators.loc[indicator]
+    breakdown = {"Total": "total", "urban": "area", "rural": "area", "boy": "sex", "girl": "sex"}.get(group, "age_group")
+    est = estimate_indicator(country_data.surveys[ind["file"]], ind, [breakdown]).set_index("group").loc[group]
+    assert abs(est["estimate"] - published) <= (TOLERANCE_TOTAL if group == "Total" else TOLERANCE_GROUP)
+    assert est["ci_low"] < est["estimate"] < est["ci_high"]
+
+
+def test_published_counts_and_sample_exactly(country_data):
+    children = country_data.surveys["children"]
+    assert len(children) == 992 and len(country_data.surveys["caregivers"]) == 992
+    assert children["sex"].value_counts().to_dict() == {"boy": 518, "girl": 474}
+    assert children["age_group"].value_counts().sort_index().tolist() == [311, 339, 342]
+    assert children["psu"].nunique() == 100
+    assert country_data.surveys["household_roster"]["household_id"].nunique() == 2439
+    assert (children["c_met_in_person"] == 1).sum() == 92
+    assert (children["c_shared_naked_self"] == 1).sum() == 87
+
+
+def test_skip_patterns_hold(country_data):
+    c = country_data.surveys["children"]
+    assert (c["c_met_feeling"].notna() == (c["c_met_in_person"] == 1)).all()
+    reasons = [col for col in c.columns if col.startswith("c_share_reason_")]
+    assert (c[reasons].notna().all(axis=1) == (c["c_shared_naked_self"] == 1)).all()
+    assert (c["c_phone_shared_caregiver"].notna() == (c["c_phone_shared"] == 1)).all()
+    g = country_data.surveys["caregivers"]
+    assert (g["cg_skill_report"].notna() == (g["cg_freq_internet"] != 6)).all()
+
+
+def test_synthetic_data_are_labelled(country_data):
+    for name, frame in country_data.surveys.items():
+        assert "_synthetic.csv" in frame.attrs["path"]
+        assert frame["synthetic"].astype(str).eq("True").all()
+    assert country_data.synthetic
+
+
+def test_qualitative_statements_are_honoured(country_data):
+    g = country_data.surveys["caregivers"]
+    user = g["cg_freq_internet"] != 6
+    assert user[g["cg_age_group"] == "50+"].mean() < user[g["cg_age_group"] != "50+"].mean() - 0.10
+    c = country_data.surveys["children"]
+    know = (c["c_know_privacy"] == 1)
+    assert know[c["age_group"] == "16-17"].mean() > 1.6 * know[c["age_group"] == "12-13"].mean()
+
+
+def test_generator_is_deterministic_and_matches_committed_data(data_copy):
+    """Regenerating from the committed inputs gives the committed files, byte for byte."""
+    synthetic.write(synthetic.generate(data_root=data_copy), data_root=data_copy)
+    for name in ("children", "caregivers", "household_roster"):
+        assert filecmp.cmp(DATA_ROOT / f"cambodia/survey/{name}_synthetic.csv",
+                           data_copy / f"cambodia/survey/{name}_synthetic.csv", shallow=False), name
+
+
+def test_design_constants_match_the_assumptions_file():
+    frame = pd.read_csv(DATA_ROOT / "cambodia/survey/assumptions.csv")
+    design = frame[frame["file"] == "design"].set_index("variable")["value"]
+    s = synthetic.DesignSettings()
+    assert design["population_12_17"] == s.population_12_17
+    assert design["n_urban_psus"] == s.n_urban_psus
+    assert design["age_band_shares"] == 100 * s.age_band_shares[0]
+    assert design["children_per_household"] == 100 * s.children_per_household[0]
