@@ -31,7 +31,7 @@ ledger: setup
 synthetic: setup
 	$(BIN)/python -m dharm.synthetic
 
-test: setup
+test: setup html ledger
 	$(BIN)/python -m pytest
 
 benchmark: setup

@@ -59,7 +59,8 @@ def show_figure(data: CountryData, figure_id: str, rules: ReportingRules,
         display(HTML("<p><em>Nothing to show: no estimate of this figure has a published value, and "
                      "<code>show_modelled</code> is false.</em></p>"))
         return table
-    n_total = int(shown.loc[shown["breakdown"] == "total", "n"].max())
+    totals = sorted(set(shown.loc[shown["breakdown"] == "total", "n"].astype(int)))
+    n_total = str(totals[0]) if len(totals) == 1 else f"{totals[0]} to {totals[-1]} (by row, see the table)"
     title = f"{spec['label']}: {spec['title']}" if spec["label"] else spec["title"]
     modelled_note = " Faded, dashed bars marked (modelled) rest on assumptions, not published values." \
         if shown["modelled"].any() else ""
