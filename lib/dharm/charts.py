@@ -121,3 +121,28 @@ def heatmap_figure(table: pd.DataFrame, title: str, subtitle: list[str], rules: 
     ax.set_title(title + "\n" + "\n".join(subtitle) + "\nCells: estimate (published value)", loc="left", fontsize=9)
     fig.tight_layout()
     return fig
+
+
+def count_chart(frame: pd.DataFrame, x: str, y: str, colour: str | None, title: str, subtitle: list[str],
+                log_scale: bool = False, x_title: str | None = None, y_title: str = "Count") -> alt.Chart:
+    """Grouped bars of published counts (no intervals: these are administrative totals).
+
+    ``frame`` is long: one row per bar. Missing (printed blank) cells are simply not drawn.
+    """
+    data = frame.dropna(subset=[y]).copy()
+    order = list(dict.fromkeys(data[colour])) if colour else None
+    encoding = {
+        "x": alt.X(f"{x}:N", title=x_title if x_title is not None else x, sort=list(dict.fromkeys(data[x]))),
+        "y": alt.Y(f"{y}:Q", title=y_title, scale=alt.Scale(type="symlog") if log_scale else alt.Scale(zero=True),
+                   axis=alt.Axis(values=[0, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000], format="~s")
+                   if log_scale else alt.Axis(format="~s")),
+        "tooltip": [c for c in (x, colour, y) if c],
+    }
+    if colour:
+        encoding["color"] = alt.Color(f"{colour}:N", sort=order, legend=alt.Legend(title=None, orient="top"),
+                                      scale=alt.Scale(range=OKABE_ITO))
+        encoding["xOffset"] = alt.XOffset(f"{colour}:N", sort=order)
+    return alt.Chart(data).mark_bar().encode(**encoding).properties(
+        title=alt.TitleParams(title, subtitle=subtitle, anchor="start", fontSize=14, subtitleFontSize=11),
+        width=420, height=220,
+    ).configure_axis(labelFont=FONT, titleFont=FONT).configure_legend(labelFont=FONT).configure_view(stroke=None)

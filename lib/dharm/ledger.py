@@ -6,6 +6,7 @@ the same calls the chapter notebooks make, with the report's reporting rules.
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,7 @@ from .reporting import ReportingRules
 LEDGER_COLUMNS = ["chapter", "section", "figure", "indicator", "breakdown", "group", "published", "computed", "diff", "status"]
 TOLERANCE_TOTAL = 0.5  # percentage points, whole-sample estimates
 TOLERANCE_GROUP = 1.0  # percentage points, age, sex and area groups
-STATUSES = ("reproduced", "outside tolerance", "small base", "known gap")
+STATUSES = ("reproduced", "outside tolerance", "small base", "known gap", "not recomputable")
 
 
 def load_known_gaps(country: str = "cambodia", data_root=None) -> pd.DataFrame:
@@ -91,10 +92,30 @@ def ledger_summary(ledger: pd.DataFrame) -> pd.DataFrame:
     return counts.rename_axis("status").reset_index(name="published numbers")
 
 
+def with_known_gaps(ledger: pd.DataFrame, country: str = "cambodia") -> pd.DataFrame:
+    """Rows not reproduced whose indicator matches a known-gaps entry (``*`` wildcards) become 'known gap'."""
+    gaps = load_known_gaps(country)
+    patterns = [p for cell in gaps["indicator_id"] for p in cell.split(";")]
+    regex = re.compile("|".join(f"(?:{re.escape(p).replace(chr(92) + '*', '.*')})" for p in patterns))
+    out = ledger.copy()
+    hit = out["status"].isin(["outside tolerance", "not recomputable"]) & out["indicator"].map(lambda i: bool(regex.fullmatch(i)))
+    out.loc[hit, "status"] = "known gap"
+    return out
+
+
+def admin_chapter_ledger(country: str = "cambodia", chapter: int | str = 2) -> pd.DataFrame:
+    """The administrative data's ledger rows, known gaps marked."""
+    from .admin import admin_ledger
+    return with_known_gaps(admin_ledger(country, chapter), country)[LEDGER_COLUMNS]
+
+
 def build_ledger(country: str = "cambodia") -> pd.DataFrame:
+    """Every chapter's ledger: survey figures and administrative data."""
     data = load_country(country)
     chapters = sorted(data.figures["chapter"].astype(str).unique())
-    return pd.concat([chapter_ledger(data, c) for c in chapters], ignore_index=True)
+    parts = [chapter_ledger(data, c) for c in chapters]
+    parts.append(admin_chapter_ledger(country))
+    return pd.concat(parts, ignore_index=True)
 
 
 def main(argv: list[str] | None = None) -> None:

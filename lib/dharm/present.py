@@ -117,3 +117,52 @@ def glue_values(data: CountryData, rules: ReportingRules, table: pd.DataFrame,
         values[name] = float(lookup(table, indicator_id, group, "estimate"))
         glue(name, values[name], display=False)
     return values
+
+
+ADMIN_LABELS = {"year": "Year", "category": "Category", "measure": "Measure", "value": "Count"}
+
+
+def show_admin_figure(counts: pd.DataFrame, spec: pd.Series) -> pd.DataFrame:
+    """Draw one administrative figure as printed: chart, base and source, the printed table, CSV."""
+    from .admin import figure_rows, wide_table
+    from .charts import count_chart
+
+    rows = figure_rows(counts, spec).rename(columns=ADMIN_LABELS)
+    title = f"{spec['label']}: {spec['title']}" if spec["label"] else spec["title"]
+    source = (f"Source: {spec['base']}, as published in ECPAT, INTERPOL and UNICEF (2022), Disrupting Harm in Cambodia"
+              + (f", {spec['label']}." if spec["label"] else ".") + " Published counts, not estimates.")
+    scale = " Symmetric-log scale." if spec["log_scale"] == "true" else ""
+    show_chart(count_chart(rows, ADMIN_LABELS[spec["x"]], "Count", ADMIN_LABELS[spec["colour"]], title,
+                           textwrap.wrap(source + scale + " Cells printed blank are not drawn.", 95),
+                           log_scale=spec["log_scale"] == "true", x_title=""))
+    wide = wide_table(counts, spec["table_id"], spec["measures"].split(";"))
+    display(HTML(f"<p>{html.escape(source)}</p>"
+                 + wide.to_html(na_rep="", border=0, classes="dharm-table", float_format=lambda v: f"{v:,.2f}".rstrip("0").rstrip("."))
+                 + "<p>" + download_link(counts[counts["table_id"] == spec["table_id"]].drop(columns="key"), f"{spec['figure_id']}.csv") + "</p>"))
+    return rows
+
+
+def show_derived(checked: pd.DataFrame, figures: list[str] | None = None) -> None:
+    """Printed derived numbers beside their recomputation, disagreements first."""
+    view = checked if figures is None else checked[checked["figure"].isin(figures) | checked["section"].isin(figures)]
+    view = view.assign(order=view["verdict"].map({"disagrees": 0, "not recomputable": 1, "agrees": 2})).sort_values("order", kind="stable")
+    table = view[["description", "printed", "recomputed", "verdict"]].rename(columns=str.capitalize)
+    display(HTML(table.to_html(index=False, border=0, classes="dharm-table", na_rep="",
+                               float_format=lambda v: f"{v:.2f}")))
+
+
+def glue_admin(counts: pd.DataFrame, checked: pd.DataFrame, cells: dict[str, str] | None = None,
+               derived: dict[str, str] | None = None) -> None:
+    """Glue published counts (by cell key) and recomputed derived numbers (by id) for the prose."""
+    from myst_nb import glue
+
+    values = dict(zip(counts["key"], counts["value"]))
+    for name, key in (cells or {}).items():
+        if key not in values or pd.isna(values[key]):
+            raise KeyError(f"glue {name!r}: no printed count {key!r}")
+        glue(name, float(values[key]), display=False)
+    recomputed = checked.set_index("derived_id")["recomputed"]
+    for name, derived_id in (derived or {}).items():
+        if derived_id not in recomputed.index or pd.isna(recomputed[derived_id]):
+            raise KeyError(f"glue {name!r}: no recomputed value for {derived_id!r}")
+        glue(name, float(recomputed[derived_id]), display=False)

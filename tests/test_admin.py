@@ -1,0 +1,94 @@
+"""Administrative counts: kept as printed, derived numbers recomputed and checked by hand."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from dharm.admin import (check_totals, load_admin_counts, load_admin_derived, load_admin_figures, printed_decimals,
+                         recompute_derived, wide_table)
+from dharm.data import DataValidationError
+from dharm.ledger import admin_chapter_ledger
+
+
+@pytest.fixture(scope="module")
+def counts():
+    return load_admin_counts()
+
+
+@pytest.fixture(scope="module")
+def checked(counts):
+    return recompute_derived(counts, load_admin_derived(counts=counts)).set_index("derived_id")
+
+
+def test_printed_counts_are_kept_and_blanks_stay_missing(counts):
+    fig15 = wide_table(counts, "fig15_cybertips")
+    assert fig15.loc["Cambodia"].tolist() == [25309, 131900, 91458]
+    fig16 = wide_table(counts, "fig16_cybertips_by_esp", "cybertip_reports")
+    assert len(fig16) == 20 and fig16.loc["Facebook", "2019"] == 90596
+    assert np.isnan(fig16.loc["Discord Inc.", "2017"])  # printed blank: missing, not zero
+    assert fig16.notna().sum().sum() < 60
+
+
+def test_derived_numbers_against_hand_computation(checked):
+    assert checked.loc["fig15_pct_cambodia_2017_2019", "recomputed"] == pytest.approx(100 * (91458 / 25309 - 1))
+    assert checked.loc["s2_1_prose_pct_cambodia_2017_2018", "recomputed"] == pytest.approx(100 * (131900 / 25309 - 1))
+    assert checked.loc["fig17_reports_per_ip_2018", "recomputed"] == pytest.approx(131900 / 16594)
+    assert checked.loc["fig15_share_cambodia_2018", "recomputed"] == pytest.approx(100 * 131900 / 18462424)
+    assert checked.loc["s2_4_1_share_boys", "recomputed"] == pytest.approx(100 * 1491 / 5565)
+    assert (checked.loc[["fig15_pct_cambodia_2017_2019", "fig17_reports_per_ip_2018", "s2_1_prose_rpi_peak_2018"], "verdict"] == "agrees").all()
+
+
+def test_disagreement_is_shown_not_hidden(checked):
+    infant = checked.loc["s2_4_1_share_infant"]
+    assert infant["printed"] == 2 and infant["recomputed"] == pytest.approx(100 * 140 / 5565)
+    assert infant["verdict"] == "disagrees"
+    assert checked.loc["s2_4_1_prepub_girls", "verdict"] == "not recomputable"
+
+
+@pytest.mark.parametrize("value, decimals", [(261.0, 0), (0.25, 2), (3.14, 2), (-31.0, 0), (7.5, 1)])
+def test_printed_decimals(value, decimals):
+    assert printed_decimals(value) == decimals
+
+
+def test_printed_tables_add_up(counts):
+    totals = check_totals(counts)
+    assert set(totals["table_id"]) == {"fig19_hotline_by_gender", "fig20_hotline_by_age"}
+    assert (totals["verdict"] == "adds up").all()
+    assert totals.loc[totals["year"] == "all years", "printed_total"].tolist() == [5565, 5565]
+
+
+def test_ledger_has_no_unexplained_disagreement():
+    ledger = admin_chapter_ledger()
+    assert not (ledger["status"] == "outside tolerance").any()
+    assert ledger.set_index("indicator").loc["s2_4_1_share_infant", "status"] == "known gap"
+    assert (ledger["status"] == "reproduced").sum() >= 30
+
+
+def test_figures_name_existing_tables(counts):
+    figures = load_admin_figures(counts=counts)
+    assert {"fig15", "fig16", "fig17", "fig18", "fig19", "fig20"} <= set(figures.index)
+
+
+def _edit(path, row, column, value):
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[row, column] = value
+    frame.to_csv(path, index=False)
+
+
+def test_bad_formula_and_bad_cell_are_named(data_copy):
+    derived = data_copy / "cambodia/published/admin_derived.csv"
+    _edit(derived, 0, "formula", "100*({fig15_cybertips:cybertip_reports:country:Atlantis:2019} / 2)")
+    with pytest.raises(DataValidationError, match=r"admin_derived.csv, row 1, column 'formula': \{fig15_cybertips:cybertip_reports:country:Atlantis:2019\} is not a cell"):
+        load_admin_derived(data_root=data_copy)
+    _edit(derived, 0, "formula", "__import__('os').getcwd()")
+    with pytest.raises(DataValidationError, match=r"row 1, column 'formula': .* is not arithmetic"):
+        load_admin_derived(data_root=data_copy)
+    counts_path = data_copy / "cambodia/published/admin_counts.csv"
+    _edit(counts_path, 2, "value", "")
+    _edit(counts_path, 2, "note", "")
+    with pytest.raises(DataValidationError, match=r"admin_counts.csv, row 3, column 'value': empty"):
+        load_admin_counts(data_root=data_copy)
+
+
+def test_every_derived_number_is_in_the_ledger(checked):
+    ledger = admin_chapter_ledger()
+    assert set(checked.index) <= set(ledger["indicator"])
