@@ -73,3 +73,13 @@ def test_bad_parameters_fail_with_a_clear_error(tmp_path, params, message):
         pm.execute_notebook(str(CHAPTER), str(tmp_path / "bad.ipynb"), parameters=params, cwd=str(CHAPTER.parent),
                             kernel_name="python3", progress_bar=False)
     assert message in str(err.value)
+
+
+def test_chapter_two_population_parameter_scales_the_estimate(tmp_path):
+    chapter2 = CHAPTER.parent / "02_ocsea.ipynb"
+    default = glued(nbformat.read(chapter2, as_version=4))
+    out = tmp_path / "chapter2_half.ipynb"
+    execute(chapter2, out, {"population_12_17": 900000, "breakdowns": ["total", "sex"]})
+    half = glued(nbformat.read(out, as_version=4))
+    assert float(half["any_scaled_internet_users"]) == pytest.approx(float(default["any_scaled_internet_users"]) / 2, abs=1000)
+    assert float(half["any_total"]) == float(default["any_total"])

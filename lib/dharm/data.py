@@ -22,13 +22,15 @@ import pandas as pd
 
 DATA_ROOT = Path(__file__).resolve().parents[2] / "data"
 SURVEY_FILES = ("children", "caregivers", "household_roster")
-BREAKDOWNS = ("total", "age_group", "sex", "area")
+BREAKDOWNS = ("total", "age_group", "sex", "area", "age_split")
 GROUPS = {
     "total": ("Total",),
     "age_group": ("12-13", "14-15", "16-17"),
     "sex": ("boy", "girl"),
     "area": ("urban", "rural"),
+    "age_split": ("12-15", "16-17"),  # chapter 2 prints some prevalences for 12-15 against 16-17
 }
+SCALED_SUFFIX = "_population"  # a published share scaled to the national population of internet users
 GROUP_LABELS = {"Total": "All", "boy": "Boys", "girl": "Girls", "urban": "Urban", "rural": "Rural"}
 
 
@@ -176,7 +178,7 @@ def load_published(country: str = "cambodia", data_root: Path | str | None = Non
     frame = _read_csv(path, PUBLISHED_COLUMNS)
     _require_values(frame, path, "breakdown", BREAKDOWNS)
     _require_values(frame, path, "unit", ("percent", "count"))
-    _require_values(frame, path, "qualifier", ("more than", "up to", "approximately"), nonempty=False)
+    _require_values(frame, path, "qualifier", ("more than", "up to", "approximately", "almost"), nonempty=False)
     for i, row in enumerate(frame.itertuples(index=False), start=1):
         if row.group not in GROUPS[row.breakdown]:
             raise DataValidationError(f"{_where(path, i, 'group')}: {row.group!r} is not a group of breakdown {row.breakdown!r} ({', '.join(GROUPS[row.breakdown])})")
@@ -191,7 +193,8 @@ def load_published(country: str = "cambodia", data_root: Path | str | None = Non
     frame["base_n"] = _require_number(frame, path, "base_n", allow_empty=True, lo=1)
     indicators = load_indicators(data_root)
     for i, ind in enumerate(frame["indicator_id"].tolist(), start=1):
-        if ind not in indicators.index and not ind.startswith("sample_"):
+        stem = ind[: -len(SCALED_SUFFIX)] if ind.endswith(SCALED_SUFFIX) else ind
+        if stem not in indicators.index and not ind.startswith("sample_"):
             raise DataValidationError(f"{_where(path, i, 'indicator_id')}: {ind!r} has no definition in data/codebook/indicators.csv")
     frame.attrs["path"] = str(path)
     return frame

@@ -141,3 +141,31 @@ def sample_table(data: CountryData) -> pd.DataFrame:
     out = out.merge(pub.drop_duplicates(["indicator_id", "breakdown", "group"])[["indicator_id", "breakdown", "group", "wording", "value", "unit", "section"]]
                     .rename(columns={"value": "published"}), on=["indicator_id", "breakdown", "group"], how="left")
     return out[["indicator_id", "wording", "breakdown", "group", "published", "computed", "unit", "section"]]
+
+
+def population_12_17(country: str = "cambodia", data_root: Path | str | None = None) -> float:
+    """The assumed national population aged 12-17, from the one file of assumptions."""
+    path = country_dir(country, data_root) / "survey" / "assumptions.csv"
+    frame = _read_csv(path, ["file", "variable", "value"])
+    hit = frame[(frame["file"] == "design") & (frame["variable"] == "population_12_17")]
+    if hit.empty:
+        raise DataValidationError(f"{path}: no design row for population_12_17")
+    return float(hit["value"].iloc[0])
+
+
+def scale_to_population(data: CountryData, table: pd.DataFrame, indicator_id: str, rules: ReportingRules,
+                        population: float | None = None, group: str = "Total") -> dict:
+    """An estimated share scaled to the national number of internet-using children aged 12-17.
+
+    The number of internet users is the roster's internet-use rate times ``population``
+    (children aged 12-17; default from assumptions.csv). The interval scales the share's
+    interval and does not add the uncertainty of the internet-use rate or the population.
+    """
+    population = population_12_17(data.country) if population is None else population
+    if not isinstance(population, (int, float)) or population <= 0:
+        raise ValueError(f"parameter population_12_17={population!r}: expected a positive number of children")
+    roster = data.indicators.loc["roster_internet_user"]
+    users = float(estimate_indicator(data.surveys["household_roster"], roster, ["total"], rules.confidence)["estimate"].iloc[0]) / 100 * population
+    row = table[(table["indicator_id"] == indicator_id) & (table["group"] == group)].iloc[0]
+    return {"internet_users": users, "estimate": row["estimate"] / 100 * users,
+            "ci_low": row["ci_low"] / 100 * users, "ci_high": row["ci_high"] / 100 * users}

@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from .data import DataValidationError, country_dir, _read_csv
-from .figures import CountryData, figure_table, load_country, sample_table
+from .data import SCALED_SUFFIX
+from .figures import CountryData, figure_table, load_country, sample_table, scale_to_population
 from .reporting import ReportingRules
 
 LEDGER_COLUMNS = ["chapter", "section", "figure", "indicator", "breakdown", "group", "published", "computed", "diff", "status"]
@@ -47,8 +48,6 @@ def _status(published: float, computed: float, breakdown: str, n: float, unit: s
 def chapter_ledger(data: CountryData, chapter: int | str, rules: ReportingRules | None = None) -> pd.DataFrame:
     """Ledger rows for every published number of one chapter's figures and text panels."""
     rules = rules or ReportingRules()
-    gaps = load_known_gaps(data.country)
-    gap_keys = {(r.indicator_id, r.breakdown, r.group) for r in gaps.itertuples(index=False)}
     rows = []
     figures = data.figures[data.figures["chapter"].astype(str) == str(chapter)]
     for spec in figures.itertuples(index=False):
@@ -56,13 +55,19 @@ def chapter_ledger(data: CountryData, chapter: int | str, rules: ReportingRules 
             for r in sample_table(data).dropna(subset=["published"]).itertuples(index=False):
                 tol = 0 if r.unit == "count" else TOLERANCE_TOTAL
                 ok = abs(r.computed - r.published) <= tol + 1e-9
-                status = "reproduced" if ok else ("known gap" if (r.indicator_id, r.breakdown, r.group) in gap_keys else "outside tolerance")
+                status = "reproduced" if ok else "outside tolerance"
                 rows.append((chapter, r.section, "", r.indicator_id, r.breakdown, r.group, r.published, r.computed, status))
             continue
         indicators = spec.indicators.split(";")
         pub = data.published[data.published["indicator_id"].isin(indicators)]
         wanted = sorted(set(spec.breakdowns.split(";")) | set(pub["breakdown"]))
         table = figure_table(data, spec.figure_id, rules, wanted)
+        scaled = data.published[data.published["indicator_id"].isin([i + SCALED_SUFFIX for i in indicators])]
+        for p in scaled[scaled["value"].notna()].itertuples(index=False):
+            computed = scale_to_population(data, table, p.indicator_id[: -len(SCALED_SUFFIX)], rules)["estimate"]
+            tolerance = 0.5 * 10 ** (np.floor(np.log10(p.value)) - 1)  # half the last of two printed significant digits
+            status = "reproduced" if abs(computed - p.value) <= tolerance else "outside tolerance"
+            rows.append((chapter, p.section, p.figure or spec.label, p.indicator_id, p.breakdown, p.group, p.value, computed, status))
         for p in pub[pub["value"].notna()].itertuples(index=False):
             hit = table[(table["indicator_id"] == p.indicator_id) & (table["breakdown"] == p.breakdown) & (table["group"] == p.group)]
             if hit.empty:
@@ -70,20 +75,16 @@ def chapter_ledger(data: CountryData, chapter: int | str, rules: ReportingRules 
             h = hit.iloc[0]
             computed = float(h["n_positive"]) if p.unit == "count" else float(h["estimate"])
             status = _status(p.value, computed, p.breakdown, h["n"], p.unit, p.qualifier, rules.min_base)
-            if (p.indicator_id, p.breakdown, p.group) in gap_keys and status != "reproduced":
-                status = "known gap"
             rows.append((chapter, p.section, p.figure or spec.label, p.indicator_id, p.breakdown, p.group,
                          p.value, computed, status))
             if not np.isnan(p.base_n):
-                key = (p.indicator_id + " (base n)", p.breakdown, p.group)
-                ok = float(h["n"]) == p.base_n
-                status = "reproduced" if ok else ("known gap" if key in gap_keys else "outside tolerance")
-                rows.append((chapter, p.section, p.figure or spec.label, key[0], p.breakdown, p.group,
+                status = "reproduced" if float(h["n"]) == p.base_n else "outside tolerance"
+                rows.append((chapter, p.section, p.figure or spec.label, f"{p.indicator_id} (base n)", p.breakdown, p.group,
                              p.base_n, float(h["n"]), status))
     out = pd.DataFrame(rows, columns=["chapter", "section", "figure", "indicator", "breakdown", "group", "published", "computed", "status"])
     out["computed"] = out["computed"].round(2)
     out["diff"] = (out["computed"] - out["published"]).round(2)
-    return out[LEDGER_COLUMNS]
+    return with_known_gaps(out, data.country)[LEDGER_COLUMNS]
 
 
 def ledger_summary(ledger: pd.DataFrame) -> pd.DataFrame:
@@ -92,14 +93,20 @@ def ledger_summary(ledger: pd.DataFrame) -> pd.DataFrame:
     return counts.rename_axis("status").reset_index(name="published numbers")
 
 
+def known_gap_pattern(cell: str) -> re.Pattern:
+    """A known-gaps cell: ';'-separated alternatives, '*' matching anything."""
+    return re.compile("|".join(f"(?:{re.escape(p).replace(chr(92) + '*', '.*')})" for p in cell.split(";")))
+
+
 def with_known_gaps(ledger: pd.DataFrame, country: str = "cambodia") -> pd.DataFrame:
-    """Rows not reproduced whose indicator matches a known-gaps entry (``*`` wildcards) become 'known gap'."""
-    gaps = load_known_gaps(country)
-    patterns = [p for cell in gaps["indicator_id"] for p in cell.split(";")]
-    regex = re.compile("|".join(f"(?:{re.escape(p).replace(chr(92) + '*', '.*')})" for p in patterns))
+    """Rows not reproduced that match a known-gaps entry (indicator, breakdown, group) become 'known gap'."""
+    gaps = [tuple(known_gap_pattern(c) for c in (g.indicator_id, g.breakdown, g.group))
+            for g in load_known_gaps(country).itertuples(index=False)]
     out = ledger.copy()
-    hit = out["status"].isin(["outside tolerance", "not recomputable"]) & out["indicator"].map(lambda i: bool(regex.fullmatch(i)))
-    out.loc[hit, "status"] = "known gap"
+    for i, row in out[out["status"].isin(["outside tolerance", "not recomputable"])].iterrows():
+        if any(ip.fullmatch(row["indicator"]) and bp.fullmatch(row["breakdown"]) and gp.fullmatch(row["group"])
+               for ip, bp, gp in gaps):
+            out.loc[i, "status"] = "known gap"
     return out
 
 

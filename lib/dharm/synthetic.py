@@ -47,9 +47,13 @@ class DesignSettings:
     n_urban_psus: int = 28  # assumption: roughly Cambodia's urban population share
     n_households: int = 2439  # published (footnote 53)
     children_per_household: tuple[float, float, float] = (0.70, 0.25, 0.05)  # assumption: 1, 2, 3 children aged 12-17
-    sample_by_age_sex: dict = field(default_factory=lambda: {  # published margins; the split by sex within age is proportional
+    # Published margins (311 / 339 / 342 by age band, 518 boys / 474 girls, 520 aged 15-17);
+    # the split by sex within age is proportional, and 14-15 is split by single year so that
+    # exactly 520 children are 15-17 (chapter 2 prints 16 of 520).
+    sample_quotas: dict = field(default_factory=lambda: {
         ("12-13", "boy"): 162, ("12-13", "girl"): 149,
-        ("14-15", "boy"): 177, ("14-15", "girl"): 162,
+        ("14", "boy"): 84, ("14", "girl"): 77,
+        ("15", "boy"): 93, ("15", "girl"): 85,
         ("16-17", "boy"): 179, ("16-17", "girl"): 163,
     })
     age_band_shares: tuple[float, float, float] = (0.37, 0.33, 0.30)  # assumption: makes 72/84/91% average to the published 81%
@@ -60,6 +64,15 @@ class DesignSettings:
 
 def age_group(age: np.ndarray) -> np.ndarray:
     return np.where(age <= 13, "12-13", np.where(age <= 15, "14-15", "16-17"))
+
+
+def age_split(age_band: np.ndarray) -> np.ndarray:
+    """12-15 against 16-17, as chapter 2 sometimes prints."""
+    return np.where(np.asarray(age_band) == "16-17", "16-17", "12-15")
+
+
+def quota_key(age: int, band: str) -> str:
+    return str(age) if band == "14-15" else band
 
 
 # ------------------------------------------------------------------ targets
@@ -96,30 +109,48 @@ class Block:
     count: int | None = None  # exact number of records, where the report prints it
     children: list = field(default_factory=list)
     absolute: dict = field(default_factory=dict)  # targets as shares of the universe, kept for nesting
+    extra: list = field(default_factory=list)  # (targets, universe) of other indicators of the same answer
 
 
 def collect_blocks(file: str, variable: str, published: pd.DataFrame, indicators: pd.DataFrame,
                    assumptions: pd.DataFrame) -> list[Block]:
-    """All targets for one variable, from published numbers first, assumptions filling gaps."""
+    """All targets for one variable, from published numbers first, assumptions filling gaps.
+
+    Several indicators may count the same answer over different bases (e.g. 'online' as a
+    share of the children it happened to, and of all children): the narrower base comes
+    first and its targets win; the others add what it lacks, converted at fill time.
+    """
     blocks: dict[frozenset, Block] = {}
     defs = indicators[(indicators["file"] == file) & (indicators["variable"] == variable)]
+    defs = defs.assign(_broad=defs["universe"] == "").sort_values("_broad", kind="stable")
     for ind in defs.itertuples(index=False):
         codes = frozenset(int(c) for c in ind.positive_codes.split(";"))
-        block = blocks.setdefault(codes, Block(codes, {}, ind.universe))
-        block.universe = ind.universe
+        targets: dict = {}
         rows = published[(published["indicator_id"] == ind.indicator_id) & published["value"].notna()]
+        rows = rows.assign(_summary=rows["section"] == "summary").sort_values("_summary", kind="stable")  # the chapter's own value wins
+        count = None
         for r in rows.itertuples(index=False):
             if r.unit == "count":
-                block.count = int(r.value)
+                count = int(r.value) if count is None else count
             elif r.qualifier != "more than":
-                block.targets.setdefault((r.breakdown, r.group), float(r.value))
+                targets.setdefault((r.breakdown, r.group), float(r.value))
+        if codes not in blocks:
+            blocks[codes] = Block(codes, targets, ind.universe, count)
+        else:
+            block = blocks[codes]
+            block.count = block.count if block.count is not None else count
+            if ind.universe == block.universe:
+                for k, v in targets.items():
+                    block.targets.setdefault(k, v)
+            elif targets:
+                block.extra.append((targets, ind.universe))
     mine = assumptions[(assumptions["file"] == file) & (assumptions["variable"] == variable)]
     for r in mine.itertuples(index=False):
         codes = frozenset(int(c) for c in r.codes.split(";"))
         block = blocks.setdefault(codes, Block(codes, {}))
         block.targets.setdefault((r.breakdown, r.group), float(r.value))
     # indicators the report never published (modelled-only views) carry no target
-    blocks = {k: b for k, b in blocks.items() if b.targets or b.count is not None}
+    blocks = {k: b for k, b in blocks.items() if b.targets or b.extra or b.count is not None}
     for block in blocks.values():
         block.absolute = dict(block.targets)
     # nest: a block inside a larger block becomes its child
@@ -197,6 +228,7 @@ class Assigner:
         self.rng = rng
         self.cluster_sd = cluster_sd
         self.cells = frame[list(CELL_COLUMNS)].drop_duplicates().sort_values(list(CELL_COLUMNS)).reset_index(drop=True)
+        self.cells["age_split"] = age_split(self.cells["age_group"])
         self.cell_of = frame.merge(self.cells.reset_index(), on=list(CELL_COLUMNS), how="left")["index"].to_numpy()
 
     def _cell_weights(self, mask: np.ndarray) -> pd.Series:
@@ -241,15 +273,18 @@ class Assigner:
             k_int = {c: int(np.floor(v + 0.5)) for c, v in ks.items()}
             if count is not None:  # hit a published count exactly
                 diff = count - sum(k_int.values())
-                frac = sorted(self.cells.index, key=lambda c: -(ks[c] - k_int[c]) if diff > 0 else (ks[c] - k_int[c]))
-                for c in frac:
-                    if diff == 0:
-                        break
-                    size = int((remaining & (self.cell_of == c)).sum())
-                    if diff > 0 and k_int[c] < size:
-                        k_int[c] += 1; diff -= 1
-                    elif diff < 0 and k_int[c] > 0:
-                        k_int[c] -= 1; diff += 1
+                if diff > int(remaining.sum()) - sum(k_int.values()):
+                    raise DataValidationError(f"generator: a published count of {count} exceeds the {int(remaining.sum())} records asked")
+                while diff != 0:  # one record at a time, where rounding left the most (or least) room
+                    frac = sorted(self.cells.index, key=lambda c: -(ks[c] - k_int[c]) if diff > 0 else (ks[c] - k_int[c]))
+                    for c in frac:
+                        size = int((remaining & (self.cell_of == c)).sum())
+                        if diff > 0 and k_int[c] < size:
+                            k_int[c] += 1; diff -= 1; ks[c] -= 1
+                            break
+                        if diff < 0 and k_int[c] > 0:
+                            k_int[c] -= 1; diff += 1; ks[c] += 1
+                            break
             part = np.zeros(len(w), bool)
             for c in self.cells.index:
                 members = np.nonzero(remaining & (self.cell_of == c))[0]
@@ -278,7 +313,8 @@ class Assigner:
                 continue
             cols.append(np.where(sel, w, 0.0) / w[sel].sum())
             goal.append(value / 100.0)
-            imp.append(10.0 if breakdown == "total" else 1.0)
+            # groups under 50 records are reported as counts, so their margins matter less
+            imp.append(10.0 if breakdown == "total" else (1.0 if sel.sum() >= 50 else 0.2))
         contrib = np.array(cols).T  # records x margins: share each record adds
         goal, imp = np.array(goal), np.array(imp)
         part = part.copy()
@@ -368,12 +404,61 @@ def generate_any_of(frame: pd.DataFrame, file: str, indicator_id: str, assigner:
     frame[variables[-1]] = np.where(any_mask & ~named, 1.0, 2.0)
 
 
+def generate_union(frame: pd.DataFrame, file: str, indicator_id: str, assigner: Assigner,
+                   published, indicators, assumptions) -> None:
+    """Items with published prevalences whose union is published too (e.g. 11% subjected to
+    at least one of four clear examples of OCSEA, while the four add up to far more).
+
+    First pick who has at least one item, to the union's targets; then each item only among
+    them, to its own targets (counts exact); finally give every member still without an
+    item one, taking it from a member who has two or more, so every count is kept.
+    """
+    ind = indicators.loc[indicator_id]
+    variables = ind.variable.split("|")
+    everyone = np.ones(len(frame), bool)
+    union = collect_blocks(file, ind.variable, published, indicators, assumptions)
+    if len(union) != 1:
+        raise DataValidationError(f"generator: the union {indicator_id} needs one target block, found {len(union)}")
+    block = union[0]
+    share = fit_cells(block.targets, assigner.cells, assigner._cell_weights(everyone))
+    members = assigner.assign(everyone, [share], [block.count], None, [block.targets])[0]
+    for var in variables:
+        frame[var] = 2.0
+        blocks = collect_blocks(file, var, published, indicators, assumptions)
+        for b in blocks:
+            b.targets = assigner.conditional(b.targets, everyone, members)
+            b.universe = None
+        _fill(frame, var, members, blocks, 2, assigner, None)
+    items = frame[variables].eq(1).to_numpy()
+    w = frame["weight"].to_numpy()
+    cells = assigner.cell_of
+    for u in np.nonzero(members & ~items.any(axis=1))[0]:
+        # the item whose donors (members holding it and at least one other) are most numerous
+        donors_by_item = [np.nonzero(members & items[:, k] & (items.sum(axis=1) >= 2))[0] for k in range(len(variables))]
+        k = int(np.argmax([len(d) for d in donors_by_item]))
+        donors = donors_by_item[k]
+        if len(donors) == 0:
+            raise DataValidationError(f"generator: cannot cover every member of {indicator_id} without changing a count")
+        same_cell = donors[cells[donors] == cells[u]]
+        pool = same_cell if len(same_cell) else donors
+        v = pool[np.argmin(np.abs(w[pool] - w[u]))]
+        items[u, k], items[v, k] = True, False
+    for k, var in enumerate(variables):
+        frame[var] = np.where(items[:, k], 1.0, 2.0)
+
+
 def _fill(frame, var, pool, blocks, rest_code, assigner, tilt):
     """Assign ``blocks`` within ``pool``; the remainder gets ``rest_code`` (None: must be empty)."""
     shares, counts, margin_targets = [], [], []
     for block in blocks:
         universe = pool if block.universe is None else asked_mask(frame, block.universe).to_numpy()
         targets = assigner.conditional(block.targets, universe, pool)
+        for extra_targets, extra_universe in block.extra:
+            mask = pool if extra_universe is None else asked_mask(frame, extra_universe).to_numpy()
+            for k, v in assigner.conditional(extra_targets, mask, pool).items():
+                targets.setdefault(k, v)
+        if block.count is not None and ("total", "Total") not in targets and pool.any():
+            targets[("total", "Total")] = 100.0 * block.count / pool.sum()  # only a count is printed
         shares.append(fit_cells(targets, assigner.cells, assigner._cell_weights(pool)))
         counts.append(block.count)
         margin_targets.append(targets)
@@ -427,6 +512,7 @@ def build_design(rng: np.random.Generator, s: DesignSettings, published, indicat
         "age_group": age_group(age),
         "sex": rng.choice(["boy", "girl"], n),
     })
+    roster["age_split"] = age_split(roster["age_group"])
     roster["weight"] *= s.population_12_17 / roster["weight"].sum()
     assigner = Assigner(roster, rng, s.cluster_sd)
     codes = parse_codes(load_codebook(data_root).table.query("variable == 'used_internet_3m'")["codes"].iloc[0])
@@ -437,13 +523,13 @@ def build_design(rng: np.random.Generator, s: DesignSettings, published, indicat
     chosen_in_hh = users.sample(frac=1.0, random_state=rng.integers(2**31)).drop_duplicates("household_id")
     n_users_hh = users.groupby("household_id").size()
     candidates = chosen_in_hh.sample(frac=1.0, random_state=rng.integers(2**31))
-    quota = dict(s.sample_by_age_sex)
+    quota = dict(s.sample_quotas)
     per_psu: dict[str, int] = {}
     picked: list[int] = []
     cap = 10
     while sum(quota.values()) > 0:
         for idx, row in candidates.iterrows():
-            key = (row["age_group"], row["sex"])
+            key = (quota_key(row["age"], row["age_group"]), row["sex"])
             if idx in picked or quota.get(key, 0) == 0 or per_psu.get(row["psu"], 0) >= cap:
                 continue
             picked.append(idx)
@@ -503,7 +589,9 @@ def generate(country: str = "cambodia", seed: int = SEED, settings: DesignSettin
     caregivers = caregiver_frame(children, rng)
     frames = {"household_roster": roster, "children": children, "caregivers": caregivers}
     for file in ("children", "caregivers"):
-        frame = frames[file]
+        answers = [v for v in codebook.variables(file).query("type == 'single'")["variable"] if v not in frames[file]]
+        frame = pd.concat([frames[file], pd.DataFrame(np.nan, index=frames[file].index, columns=answers)], axis=1)
+        frames[file] = frame
         assigner = Assigner(frame, rng, s.cluster_sd)
         any_of = {v: i for i, d in indicators.iterrows() if d["file"] == file and "|" in d["variable"]
                   for v in d["variable"].split("|")}
@@ -512,7 +600,10 @@ def generate(country: str = "cambodia", seed: int = SEED, settings: DesignSettin
             if row.type != "single" or row.variable in done:
                 continue
             if row.variable in any_of:
-                generate_any_of(frame, file, any_of[row.variable], assigner, published, indicators, assumptions)
+                members = indicators.loc[any_of[row.variable], "variable"].split("|")
+                every_item_published = all(collect_blocks(file, v, published, indicators, assumptions) for v in members)
+                method = generate_union if every_item_published else generate_any_of
+                method(frame, file, any_of[row.variable], assigner, published, indicators, assumptions)
                 done.update(indicators.loc[any_of[row.variable], "variable"].split("|"))
                 continue
             tilt = None
