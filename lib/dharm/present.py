@@ -32,10 +32,20 @@ def table_for_readers(table: pd.DataFrame, rules: ReportingRules) -> pd.DataFram
         "Group": shown["group"].map(lambda g: GROUP_LABELS.get(g, g)),
         f"Estimate % ({rules.confidence:.0%} CI)": shown["display"],
         "Unweighted n": shown["n"].astype(int),
-        "Published (%)": shown["published"],
+        "Published": [published_text(p, q, c) for p, q, c in zip(shown["published"], shown["qualifier"], shown["published_count"])],
         "Difference (points)": ((shown["estimate"] - shown["published"]).round(1) + 0.0).where(~shown["small_base"]),
     })
     return out if shown["file"].nunique() > 1 else out.drop(columns="Respondent")
+
+
+def published_text(percent, qualifier: str, count) -> str:
+    """The report's value as printed: a percentage (with its hedge) and/or a count of children."""
+    parts = []
+    if pd.notna(percent):
+        parts.append(f"{qualifier + ' ' if qualifier else ''}{percent:g}%")
+    if pd.notna(count):
+        parts.append(f"{int(count)} children")
+    return "; ".join(parts)
 
 
 def csv_for_download(table: pd.DataFrame, data: CountryData) -> pd.DataFrame:
