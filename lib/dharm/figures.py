@@ -169,3 +169,22 @@ def scale_to_population(data: CountryData, table: pd.DataFrame, indicator_id: st
     row = table[(table["indicator_id"] == indicator_id) & (table["group"] == group)].iloc[0]
     return {"internet_users": users, "estimate": row["estimate"] / 100 * users,
             "ci_low": row["ci_low"] / 100 * users, "ci_high": row["ci_high"] / 100 * users}
+
+
+def check_rank_orders(data: CountryData, rules: ReportingRules) -> pd.DataFrame:
+    """Findings the report gives only in words ('most often a family member') as published
+    orders, checked against the estimates: each listed answer must be more common than the next."""
+    path = country_dir(data.country) / "published" / "rank_orders.csv"
+    frame = _read_csv(path, ["experience", "question", "order", "section", "statement"])
+    rows = []
+    for i, r in enumerate(frame.itertuples(index=False), start=1):
+        ids = [f"child_ocsea_{r.experience}_{r.question}_{k}" for k in r.order.split(";")]
+        missing = [x for x in ids if x not in data.indicators.index]
+        if missing:
+            raise DataValidationError(f"{path}, row {i}, column 'order': no indicator {missing[0]!r}")
+        values = [float(estimate_indicator(data.surveys["children"], data.indicators.loc[x], ["total"], rules.confidence)["estimate"].iloc[0])
+                  for x in ids]
+        rows.append({"experience": r.experience, "question": r.question, "published order": r.order.replace(";", " > "),
+                     "estimates (%)": " > ".join(f"{v:.0f}" for v in values),
+                     "honoured": all(a > b for a, b in zip(values, values[1:])), "section": r.section})
+    return pd.DataFrame(rows)
