@@ -193,3 +193,22 @@ def test_offender_questions_follow_the_analysed_base(country_data):
     for e, online in (("talk_sex", True), ("asked_images", False), ("extortion", True)):
         base = (c[f"c_ocsea_{e}_online"] == 1) if online else (c[f"c_ocsea_{e}"] == 1)
         assert (c[f"c_ocsea_{e}_offender_family"].notna() == base).all()
+
+
+@pytest.mark.parametrize("experience", ["talk_sex", "asked_images", "money_to_meet", "sexual_comments"])
+def test_told_no_one_is_exclusive_and_everyone_else_named_someone(country_data, experience):
+    c = country_data.surveys["children"]
+    told = [col for col in c.columns if col.startswith(f"c_ocsea_{experience}_told_") and not col.endswith("_no_one")]
+    asked = c[f"c_ocsea_{experience}_told_no_one"].notna()
+    no_one = c[f"c_ocsea_{experience}_told_no_one"] == 1
+    named = c[told].eq(1).any(axis=1)
+    assert not (no_one & named).any()
+    assert (named[asked & ~no_one]).all()
+    why = [col for col in c.columns if col.startswith(f"c_ocsea_{experience}_why_")]
+    assert (c[why].notna().all(axis=1) == no_one).all()
+
+
+def test_disclosure_counts_printed_for_requests_to_talk_about_sex(country_data):
+    c = country_data.surveys["children"]
+    counts = {k: int((c[f"c_ocsea_talk_sex_told_{k}"] == 1).sum()) for k in ("male_caregiver", "friend", "teacher", "female_caregiver", "social_worker", "police", "no_one")}
+    assert counts == {"male_caregiver": 12, "friend": 8, "teacher": 5, "female_caregiver": 4, "social_worker": 1, "police": 1, "no_one": 5}

@@ -68,7 +68,9 @@ def _read_csv(path: Path, required: list[str]) -> pd.DataFrame:
         raise DataValidationError(f"{_where(path)}: cannot be read as CSV ({exc})") from exc
     missing = [c for c in required if c not in frame.columns]
     if missing:
-        raise DataValidationError(f"{_where(path)}: missing column(s) {', '.join(missing)}; expected {', '.join(required)}")
+        shown = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
+        expected = f"; expected {', '.join(required)}" if len(required) <= 15 else f"; the codebook lists {len(required)} columns"
+        raise DataValidationError(f"{_where(path)}: missing column(s) {shown}{expected}")
     return frame
 
 

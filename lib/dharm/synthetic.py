@@ -130,7 +130,10 @@ def collect_blocks(file: str, variable: str, published: pd.DataFrame, indicators
         rows = rows.assign(_summary=rows["section"] == "summary").sort_values("_summary", kind="stable")  # the chapter's own value wins
         count = None
         for r in rows.itertuples(index=False):
-            if r.unit == "count":
+            if r.unit == "count" and r.breakdown != "total":
+                if r.value == 0:  # 'none of the girls': a group share of zero
+                    targets.setdefault((r.breakdown, r.group), 0.0)
+            elif r.unit == "count":
                 count = int(r.value) if count is None else count
             elif r.qualifier != "more than":
                 targets.setdefault((r.breakdown, r.group), float(r.value))
@@ -422,29 +425,64 @@ def generate_union(frame: pd.DataFrame, file: str, indicator_id: str, assigner: 
     block = union[0]
     share = fit_cells(block.targets, assigner.cells, assigner._cell_weights(everyone))
     members = assigner.assign(everyone, [share], [block.count], None, [block.targets])[0]
+    fill_and_cover(frame, file, variables, everyone, members, assigner, published, indicators, assumptions, indicator_id)
+
+
+def fill_and_cover(frame: pd.DataFrame, file: str, variables: list[str], base: np.ndarray, members: np.ndarray,
+                   assigner: Assigner, published, indicators, assumptions, name: str,
+                   residual: str | None = None) -> None:
+    """Give ``members`` (a subset of ``base``) the items ``variables`` to their targets
+    (shares of ``base``), then make sure every member holds at least one item.
+
+    With a ``residual`` item ('someone else'), members left without an item get it.
+    Otherwise a member left without an item takes one from a member who holds two or
+    more, so published counts are kept; where no such donor exists the item is added.
+    """
+    if residual is not None:
+        frame.loc[base, residual] = 2.0
+        frame.loc[members, residual] = 1.0
     for var in variables:
-        frame[var] = 2.0
+        frame.loc[base, var] = 2.0
         blocks = collect_blocks(file, var, published, indicators, assumptions)
         for b in blocks:
-            b.targets = assigner.conditional(b.targets, everyone, members)
+            universe = base if b.universe in (None, "") or not b.universe else asked_mask(frame, b.universe).to_numpy()
+            b.targets = assigner.conditional(b.targets, universe, members)
+            b.extra = [(assigner.conditional(t, base if not u else asked_mask(frame, u).to_numpy(), members), None)
+                       for t, u in b.extra]
             b.universe = None
-        _fill(frame, var, members, blocks, 2, assigner, None)
-    items = frame[variables].eq(1).to_numpy()
+        if blocks:
+            _fill(frame, var, members, blocks, 2, assigner, None)
+    items = np.array(frame[variables].eq(1).to_numpy(), copy=True)
+    if residual is not None:
+        frame.loc[members & items.any(axis=1), residual] = 2.0
+        return
     w = frame["weight"].to_numpy()
     cells = assigner.cell_of
     for u in np.nonzero(members & ~items.any(axis=1))[0]:
-        # the item whose donors (members holding it and at least one other) are most numerous
         donors_by_item = [np.nonzero(members & items[:, k] & (items.sum(axis=1) >= 2))[0] for k in range(len(variables))]
         k = int(np.argmax([len(d) for d in donors_by_item]))
         donors = donors_by_item[k]
-        if len(donors) == 0:
-            raise DataValidationError(f"generator: cannot cover every member of {indicator_id} without changing a count")
-        same_cell = donors[cells[donors] == cells[u]]
-        pool = same_cell if len(same_cell) else donors
-        v = pool[np.argmin(np.abs(w[pool] - w[u]))]
-        items[u, k], items[v, k] = True, False
+        items[u, k] = True
+        if len(donors):
+            same_cell = donors[cells[donors] == cells[u]]
+            pool = same_cell if len(same_cell) else donors
+            items[pool[np.argmin(np.abs(w[pool] - w[u]))], k] = False
     for k, var in enumerate(variables):
-        frame[var] = np.where(items[:, k], 1.0, 2.0)
+        frame.loc[base, var] = np.where(items[base, k], 1.0, 2.0)
+
+
+def generate_exclusive_group(frame: pd.DataFrame, file: str, none_variable: str, members_of_group: list[str],
+                             assigner: Assigner, published, indicators, assumptions, asked_if: str) -> None:
+    """A select-all question with an exclusive 'no one' answer (whom did you tell):
+    'no one' first, to its targets; then the other answers among those who told someone,
+    each of whom names at least one."""
+    codes = {1: "Selected", 2: "Not selected"}
+    generate_variable(frame, file, none_variable, codes, asked_if, assigner, published, indicators, assumptions)
+    base = asked_mask(frame, asked_if, file, none_variable).to_numpy()
+    told = base & (frame[none_variable] == 2).to_numpy()
+    residual = next((v for v in members_of_group if v.endswith("_someone_else")), None)
+    named = [v for v in members_of_group if v != residual]
+    fill_and_cover(frame, file, named, base, told, assigner, published, indicators, assumptions, none_variable, residual)
 
 
 def _fill(frame, var, pool, blocks, rest_code, assigner, tilt):
@@ -593,11 +631,19 @@ def generate(country: str = "cambodia", seed: int = SEED, settings: DesignSettin
         frame = pd.concat([frames[file], pd.DataFrame(np.nan, index=frames[file].index, columns=answers)], axis=1)
         frames[file] = frame
         assigner = Assigner(frame, rng, s.cluster_sd)
+        # 'any of' indicators drive generation, except those that only summarise a select-all
+        # question with an exclusive 'no one' (e.g. formal reports among whom the child told)
         any_of = {v: i for i, d in indicators.iterrows() if d["file"] == file and "|" in d["variable"]
-                  for v in d["variable"].split("|")}
+                  and "_told_" not in d["variable"] for v in d["variable"].split("|")}
         done: set[str] = set()
         for row in codebook.variables(file).itertuples(index=False):
             if row.type != "single" or row.variable in done:
+                continue
+            if row.variable.endswith("_told_no_one"):  # an exclusive 'no one' and its group
+                stem = row.variable[: -len("no_one")]
+                group = [v for v in codebook.variables(file)["variable"] if v.startswith(stem) and v != row.variable]
+                generate_exclusive_group(frame, file, row.variable, group, assigner, published, indicators, assumptions, row.asked_if)
+                done.update(group)
                 continue
             if row.variable in any_of:
                 members = indicators.loc[any_of[row.variable], "variable"].split("|")
