@@ -212,3 +212,12 @@ def test_disclosure_counts_printed_for_requests_to_talk_about_sex(country_data):
     c = country_data.surveys["children"]
     counts = {k: int((c[f"c_ocsea_talk_sex_told_{k}"] == 1).sum()) for k in ("male_caregiver", "friend", "teacher", "female_caregiver", "social_worker", "police", "no_one")}
     assert counts == {"male_caregiver": 12, "friend": 8, "teacher": 5, "female_caregiver": 4, "social_worker": 1, "police": 1, "no_one": 5}
+
+
+def test_combined_indicator_honours_the_words_on_age_and_sex(country_data):
+    """Printed only in words: boys almost twice as often as girls; 12-13-year-olds more often."""
+    ind = country_data.indicators.loc["child_ocsea_any_clear_example"]
+    sex = estimate_indicator(country_data.surveys["children"], ind, ["sex"]).set_index("group")["estimate"]
+    age = estimate_indicator(country_data.surveys["children"], ind, ["age_group"]).set_index("group")["estimate"]
+    assert 1.5 <= sex["boy"] / sex["girl"] < 2.0
+    assert age["12-13"] > age["16-17"]

@@ -194,19 +194,47 @@ def wide_table(counts: pd.DataFrame, table_id: str, measure: str | list[str] | N
     return wide
 
 
-def admin_ledger(country: str = "cambodia", chapter: int | str = 2) -> pd.DataFrame:
-    """Ledger rows: every printed derived number and every printed total, recomputed."""
+def chapter_of(section: str) -> str:
+    """The chapter a number belongs to, from its section (2.1.2 -> 2); executive-summary rows -> 'summary'."""
+    return section.split(".")[0] if section[:1].isdigit() else "summary"
+
+
+def admin_ledger(country: str = "cambodia", chapter: int | str | None = None) -> pd.DataFrame:
+    """Ledger rows: every printed derived number, total and parent row, recomputed (one chapter or all)."""
     counts = load_admin_counts(country)
     derived = recompute_derived(counts, load_admin_derived(country, counts=counts))
     rows = []
     for d in derived.itertuples(index=False):
         status = {"agrees": "reproduced", "disagrees": "outside tolerance", "not recomputable": "not recomputable"}[d.verdict]
-        rows.append((chapter, d.section, d.figure, d.derived_id, "total", "Total", d.printed, d.recomputed, status))
+        rows.append((chapter_of(d.section), d.section, d.figure, d.derived_id, "total", "Total",
+                     d.printed, d.recomputed, status))
     for t in check_totals(counts).itertuples(index=False):
         status = "reproduced" if t.verdict == "adds up" else "outside tolerance"
-        rows.append((chapter, t.section, t.figure, f"{t.table_id} total ({t.year})", "total", "Total",
+        rows.append((chapter_of(t.section), t.section, t.figure, f"{t.table_id} total ({t.year})", "total", "Total",
                      t.printed_total, t.sum_of_cells, status))
+    for h in check_hierarchy(counts).itertuples(index=False):
+        status = "reproduced" if h.verdict == "adds up" else "outside tolerance"
+        rows.append((chapter_of(h.section), h.section, h.figure, f"{h.table_id}: {h.parent} ({h.year})", "total", "Total",
+                     h.printed_parent, h.sum_of_children, status))
     out = pd.DataFrame(rows, columns=["chapter", "section", "figure", "indicator", "breakdown", "group", "published", "computed", "status"])
     out["computed"] = out["computed"].round(2)
     out["diff"] = (out["computed"] - out["published"]).round(2)
+    return out if chapter is None else out[out["chapter"] == str(chapter)].reset_index(drop=True)
+
+
+def check_hierarchy(counts: pd.DataFrame) -> pd.DataFrame:
+    """Nested tables (dimension 'a>b', category 'A>B'): does each printed parent equal the sum of its children?"""
+    rows = []
+    nested = counts[counts["dimension"].str.contains(">", regex=False)]
+    for (table, measure, year), sub in nested.groupby(["table_id", "measure", "year"], sort=False):
+        for parent, children in sub.groupby(sub["category"].str.rsplit(">", n=1).str[0], sort=False):
+            level = children["dimension"].iloc[0].rsplit(">", 1)[0]
+            printed = counts[(counts["table_id"] == table) & (counts["measure"] == measure) & (counts["year"] == year)
+                             & (counts["dimension"] == level) & (counts["category"] == parent)]
+            if printed.empty or printed["value"].isna().all():
+                continue
+            rows.append((table, measure, year or "all years", parent, float(printed["value"].iloc[0]),
+                         float(children["value"].fillna(0).sum()), printed["section"].iloc[0], printed["figure"].iloc[0]))
+    out = pd.DataFrame(rows, columns=["table_id", "measure", "year", "parent", "printed_parent", "sum_of_children", "section", "figure"])
+    out["verdict"] = np.where(out["printed_parent"] == out["sum_of_children"], "adds up", "does not add up")
     return out

@@ -94,12 +94,13 @@ def indicator_outcome(data: pd.DataFrame, indicator: pd.Series) -> pd.DataFrame:
     The universe is everyone in the file unless the indicator names one; records in the
     universe who were not asked (or did not answer) count as not having the outcome.
     """
-    frame = data.copy()
+    keep = [c for c in ("weight", "psu", "stratum", *GROUPS) if c in data.columns]
+    frame = data[keep].copy()  # only what estimation needs: the files have hundreds of columns
     frame["in_universe"] = asked_mask(data, indicator["universe"], "indicators.csv", indicator["indicator_id"]).astype(int)
     codes = [int(c) for c in str(indicator["positive_codes"]).split(";")]
     positive = np.zeros(len(frame), bool)
     for var in str(indicator["variable"]).split("|"):
-        positive |= frame[var].isin(codes).to_numpy()
+        positive |= data[var].isin(codes).to_numpy()
     frame["outcome"] = (positive & frame["in_universe"].astype(bool).to_numpy()).astype(int)
     return frame
 

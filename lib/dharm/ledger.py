@@ -110,8 +110,8 @@ def with_known_gaps(ledger: pd.DataFrame, country: str = "cambodia") -> pd.DataF
     return out
 
 
-def admin_chapter_ledger(country: str = "cambodia", chapter: int | str = 2) -> pd.DataFrame:
-    """The administrative data's ledger rows, known gaps marked."""
+def admin_chapter_ledger(country: str = "cambodia", chapter: int | str | None = None) -> pd.DataFrame:
+    """The administrative data's ledger rows (one chapter, or all), known gaps marked."""
     from .admin import admin_ledger
     return with_known_gaps(admin_ledger(country, chapter), country)[LEDGER_COLUMNS]
 
