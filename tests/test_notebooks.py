@@ -83,3 +83,17 @@ def test_chapter_two_population_parameter_scales_the_estimate(tmp_path):
     half = glued(nbformat.read(out, as_version=4))
     assert float(half["any_scaled_internet_users"]) == pytest.approx(float(default["any_scaled_internet_users"]) / 2, abs=1000)
     assert float(half["any_total"]) == float(default["any_total"])
+
+
+def test_chapter_three_theme_parameter_filters_the_excerpts(tmp_path):
+    chapter3 = CHAPTER.parent / "03_response.ipynb"
+    out = tmp_path / "chapter3_courts.ipynb"
+    execute(chapter3, out, {"themes": ["courts and legal aid"]})
+    text = outputs_text(nbformat.read(out, as_version=4))
+    n_default = float(glued(nbformat.read(chapter3, as_version=4))["n_excerpts"])
+    n_courts = float(glued(nbformat.read(out, as_version=4))["n_excerpts"])
+    assert 0 < n_courts < n_default
+    assert text.count('class="dharm-excerpt"') == n_courts
+    with pytest.raises(pm.PapermillExecutionError, match="parameter themes"):
+        pm.execute_notebook(str(chapter3), str(tmp_path / "bad.ipynb"), parameters={"themes": ["astrology"]},
+                            cwd=str(chapter3.parent), kernel_name="python3", progress_bar=False)

@@ -92,8 +92,10 @@ def load_admin_figures(country: str = "cambodia", data_root: Path | str | None =
 
 def figure_rows(counts: pd.DataFrame, spec: pd.Series) -> pd.DataFrame:
     """The cells one administrative figure draws: its measures, without printed totals."""
-    sub = counts[(counts["table_id"] == spec["table_id"]) & counts["measure"].isin(spec["measures"].split(";"))
-                 & (counts["dimension"] != "total")]
+    cells = counts[(counts["table_id"] == spec["table_id"]) & counts["measure"].isin(spec["measures"].split(";"))]
+    sub = cells[(cells["dimension"] != "total") & ~cells["dimension"].str.contains(">", regex=False)]  # top level of nested tables
+    if sub.empty:  # a table of totals only (e.g. reports by year)
+        sub = cells.assign(category=cells["category"].replace("total", "All reports"))
     if (sub["year"] != "").any():
         sub = sub[sub["year"] != ""]
     return sub.assign(year=sub["year"].replace("", "All years"))
@@ -158,7 +160,7 @@ def check_totals(counts: pd.DataFrame) -> pd.DataFrame:
     totals = counts[(counts["dimension"] == "total") & (counts["category"] == "total") & counts["value"].notna()]
     for t in totals.itertuples(index=False):
         parts = counts[(counts["table_id"] == t.table_id) & (counts["measure"] == t.measure) & (counts["year"] == t.year)
-                       & (counts["dimension"] != "total")]
+                       & (counts["dimension"] != "total") & ~counts["dimension"].str.contains(">", regex=False)]  # top level only
         if parts.empty:
             continue
         rows.append((t.table_id, t.measure, t.year or "all years", t.value, float(parts["value"].fillna(0).sum()),

@@ -26,9 +26,9 @@ RESEARCH_ACTIVITIES = {
     "RA5": "conversations with survivors",
     "RA8": "interviews with law enforcement",
 }
-ATTRIBUTION = re.compile(r"^(RA[13458])-CA-[A-Za-z0-9-]+$")
-FRONTLINE_COLUMNS = ["question_id", "question", "answer", "value", "unit", "base_n", "section", "figure", "note"]
-EXCERPT_COLUMNS = ["excerpt_id", "attribution", "research_activity", "respondent_group", "section", "theme", "excerpt"]
+ATTRIBUTION = re.compile(r"^(RA[13458])-[A-Za-z0-9&-]+$")  # kept as printed, including the report's own variants
+FRONTLINE_COLUMNS = ["question_id", "question", "answer", "value", "unit", "base_n", "multiple", "section", "figure", "note"]
+EXCERPT_COLUMNS = ["excerpt_id", "attribution", "research_activity", "respondent_group", "section", "theme", "topic", "excerpt"]
 FRONTLINE_NOTE = ("A non-probability convenience sample of frontline workers: the shares describe the people who "
                   "answered, not all frontline workers, so no confidence intervals are given.")
 
@@ -38,6 +38,7 @@ def load_frontline(country: str = "cambodia", data_root: Path | str | None = Non
     path = country_dir(country, data_root) / "published" / "frontline_survey.csv"
     frame = _read_csv(path, FRONTLINE_COLUMNS)
     _require_values(frame, path, "unit", ("percent", "count"))
+    _require_values(frame, path, "multiple", ("yes", "no"))
     for i, row in enumerate(frame.itertuples(index=False), start=1):
         if row.value == "" and "words only" not in row.note:
             raise DataValidationError(f"{path}, row {i}, column 'value': empty; only findings printed in words may be empty, and their note must say 'words only'")
@@ -90,14 +91,14 @@ def show_excerpts(excerpts: pd.DataFrame, themes: list[str] | None = None, secti
     for r in chosen.itertuples(index=False):
         parts.append(f'<blockquote class="dharm-excerpt"><p>{html.escape(r.excerpt)}</p>'
                      f"<p>({html.escape(r.attribution)}: {html.escape(RESEARCH_ACTIVITIES[r.research_activity])}; "
-                     f"theme: {html.escape(r.theme)})</p></blockquote>")
+                     f"{html.escape(r.topic)})</p></blockquote>")
     display(HTML("\n".join(parts)))
     return chosen
 
 
 def distribution_check(frontline: pd.DataFrame) -> pd.DataFrame:
     """Do a question's printed percentages add up to about 100? (Select-all questions need not.)"""
-    percent = frontline[(frontline["unit"] == "percent") & frontline["value"].notna()]
+    percent = frontline[(frontline["unit"] == "percent") & frontline["value"].notna() & (frontline["multiple"] == "no")]
     out = percent.groupby(["question_id", "section", "figure"], sort=False)["value"].sum().reset_index(name="sum_of_shares")
     out["verdict"] = ["adds up" if 98.5 <= v <= 101.5 else ("over 100" if v > 101.5 else "under 100") for v in out["sum_of_shares"]]
     return out

@@ -116,12 +116,27 @@ def admin_chapter_ledger(country: str = "cambodia", chapter: int | str | None = 
     return with_known_gaps(admin_ledger(country, chapter), country)[LEDGER_COLUMNS]
 
 
+def evidence_chapter_ledger(country: str = "cambodia", chapter: int | str | None = None) -> pd.DataFrame:
+    """Frontline survey distributions that should add up to 100% (single-answer questions)."""
+    from .admin import chapter_of
+    from .evidence import distribution_check, load_frontline
+    checks = distribution_check(load_frontline(country))
+    rows = [(chapter_of(c.section), c.section, c.figure, f"frontline: {c.question_id} (sum of shares)", "total", "Total",
+             100.0, float(c.sum_of_shares), "reproduced" if c.verdict == "adds up" else "outside tolerance")
+            for c in checks.itertuples(index=False)]
+    out = pd.DataFrame(rows, columns=["chapter", "section", "figure", "indicator", "breakdown", "group", "published", "computed", "status"])
+    out["diff"] = (out["computed"] - out["published"]).round(2)
+    out = with_known_gaps(out, country)[LEDGER_COLUMNS]
+    return out if chapter is None else out[out["chapter"] == str(chapter)].reset_index(drop=True)
+
+
 def build_ledger(country: str = "cambodia") -> pd.DataFrame:
     """Every chapter's ledger: survey figures and administrative data."""
     data = load_country(country)
     chapters = sorted(data.figures["chapter"].astype(str).unique())
     parts = [chapter_ledger(data, c) for c in chapters]
     parts.append(admin_chapter_ledger(country))
+    parts.append(evidence_chapter_ledger(country))
     return pd.concat(parts, ignore_index=True)
 
 

@@ -1,0 +1,70 @@
+"""Chapter 3's evidence: interview excerpts, the frontline survey, and nested administrative tables."""
+import pandas as pd
+import pytest
+
+from dharm.admin import check_hierarchy, load_admin_counts
+from dharm.data import DataValidationError
+from dharm.evidence import RESEARCH_ACTIVITIES, distribution_check, excerpts_for, load_excerpts, load_frontline
+from dharm.ledger import admin_chapter_ledger, evidence_chapter_ledger
+
+
+def test_every_excerpt_has_a_known_code_section_and_theme():
+    excerpts = load_excerpts()
+    assert len(excerpts) >= 50
+    assert set(excerpts["research_activity"]) <= set(RESEARCH_ACTIVITIES)
+    assert excerpts["attribution"].str.startswith(tuple(RESEARCH_ACTIVITIES)).all()
+    assert excerpts["section"].str.match(r"^[23](\.\d+)*$").all()
+
+
+def test_excerpts_by_theme_and_section():
+    excerpts = load_excerpts()
+    courts = excerpts_for(excerpts, ["courts and legal aid"])
+    assert len(courts) > 0 and (courts["theme"] == "courts and legal aid").all()
+    in_32 = excerpts_for(excerpts, sections=["3.2"])
+    assert in_32["section"].str.startswith("3.2").all() and len(in_32) > 0
+    assert not excerpts_for(excerpts, sections=["3"])["section"].str.startswith("2.").any()
+    with pytest.raises(ValueError, match="parameter themes"):
+        excerpts_for(excerpts, ["astrology"])
+
+
+def test_bad_attribution_code_is_named(data_copy):
+    path = data_copy / "cambodia/published/excerpts.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[2, "attribution"] = "Mr Smith"
+    frame.to_csv(path, index=False)
+    with pytest.raises(DataValidationError, match=r"excerpts.csv, row 3, column 'attribution': 'Mr Smith' is not a code"):
+        load_excerpts(data_root=data_copy)
+
+
+def test_frontline_distributions_are_checked_not_estimated():
+    frontline = load_frontline()
+    assert set(frontline["base_n"].dropna()) == {50}
+    checks = distribution_check(frontline).set_index("question_id")
+    assert checks.loc["collaboration_ngos", "sum_of_shares"] == 104  # 60 + 40 + 4, as printed
+    assert checks.loc["collaboration_ngos", "verdict"] == "over 100"
+    ledger = evidence_chapter_ledger(chapter=3).set_index("indicator")
+    assert ledger.loc["frontline: collaboration_ngos (sum of shares)", "status"] == "known gap"
+
+
+def test_nested_referrals_sum_to_their_parents():
+    nested = check_hierarchy(load_admin_counts())
+    assert len(nested) >= 16 and (nested["verdict"] == "adds up").all()
+    hosting = nested[(nested["parent"] == "Hosting/Domain Owner") & (nested["year"] == "all years")].iloc[0]
+    assert hosting["printed_parent"] == 3326
+
+
+def test_a_broken_child_row_is_caught(data_copy):
+    path = data_copy / "cambodia/published/admin_counts.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    row = frame.index[(frame["category"] == "Hosting/Domain Owner>Content removed") & (frame["year"] == "2019")][0]
+    frame.loc[row, "value"] = "1888"
+    frame.to_csv(path, index=False)
+    nested = check_hierarchy(load_admin_counts(data_root=data_copy))
+    bad = nested[nested["verdict"] != "adds up"]
+    assert list(zip(bad["parent"], bad["year"])) == [("Hosting/Domain Owner", "2019")]
+
+
+def test_chapter_three_ledger_has_no_unexplained_disagreement():
+    ledger = pd.concat([admin_chapter_ledger(chapter=3), evidence_chapter_ledger(chapter=3)])
+    assert not (ledger["status"] == "outside tolerance").any()
+    assert (ledger["status"] == "reproduced").sum() >= 30
