@@ -68,3 +68,14 @@ def test_chapter_three_ledger_has_no_unexplained_disagreement():
     ledger = pd.concat([admin_chapter_ledger(chapter=3), evidence_chapter_ledger(chapter=3)])
     assert not (ledger["status"] == "outside tolerance").any()
     assert (ledger["status"] == "reproduced").sum() >= 30
+
+
+def test_frontline_small_base_rule_turns_shares_into_counts():
+    from dharm.evidence import show_distribution
+    frontline = load_frontline()
+    shown = show_distribution(frontline, ["collaboration_ngos"], "t", "s", min_base=60)
+    assert shown.empty  # 50 respondents < 60: no bars, counts only
+    drawn = show_distribution(frontline, ["collaboration_ngos"], "t", "s", min_base=50)
+    assert sorted(drawn["value"]) == [4, 40, 60]
+    with pytest.raises(ValueError, match="parameter min_base"):
+        show_distribution(frontline, ["collaboration_ngos"], "t", "s", min_base=0)

@@ -104,10 +104,24 @@ def distribution_check(frontline: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def show_distribution(frontline: pd.DataFrame, question_ids: list[str], title: str, source: str) -> pd.DataFrame:
-    """Published answer shares of frontline questions as 100% bars, with the sample's nature stated."""
+def show_distribution(frontline: pd.DataFrame, question_ids: list[str], title: str, source: str,
+                      min_base: int = 50) -> pd.DataFrame:
+    """Published answer shares of frontline questions as 100% bars, with the sample's nature stated.
+
+    The small-base rule applies here too: with fewer respondents than ``min_base`` the shares
+    are turned back into counts of workers and no chart is drawn.
+    """
+    if isinstance(min_base, bool) or not isinstance(min_base, int) or min_base < 1:
+        raise ValueError(f"parameter min_base={min_base!r}: expected a whole number of at least 1 (the report uses 50)")
     rows = frontline[frontline["question_id"].isin(question_ids) & frontline["value"].notna() & (frontline["unit"] == "percent")]
     words = frontline[frontline["question_id"].isin(question_ids) & frontline["value"].isna()]
+    small = rows["base_n"].fillna(50) < min_base
+    if small.any():
+        rows = rows.copy()
+        rows.loc[small, "value"] = (rows.loc[small, "value"] * rows.loc[small, "base_n"].fillna(50) / 100).round()
+        rows.loc[small, "unit"] = "count"
+        frontline = pd.concat([frontline.drop(rows.index), rows]).loc[frontline.index]
+        rows = rows[~small]
     if not rows.empty:
         n = int(rows["base_n"].max()) if rows["base_n"].notna().any() else 50
         subtitle = textwrap.wrap(f"Base: frontline social-service workers, n = {n}. {FRONTLINE_NOTE} {source}", 95)
