@@ -4,6 +4,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from dharm.data import DATA_ROOT, load_codebook, load_indicators
@@ -27,3 +28,10 @@ def data_copy(tmp_path: Path) -> Path:
     yield target
     load_codebook.cache_clear()
     load_indicators.cache_clear()
+
+
+def edit_csv(path: Path, row: int, column: str, value: str) -> None:
+    """Change one cell of a CSV in a test's private data copy."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame.loc[row, column] = value
+    frame.to_csv(path, index=False)

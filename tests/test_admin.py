@@ -8,6 +8,8 @@ from dharm.admin import (check_totals, load_admin_counts, load_admin_derived, lo
 from dharm.data import DataValidationError
 from dharm.ledger import admin_chapter_ledger
 
+from conftest import edit_csv
+
 
 @pytest.fixture(scope="module")
 def counts():
@@ -69,23 +71,17 @@ def test_figures_name_existing_tables(counts):
     assert {"fig15", "fig16", "fig17", "fig18", "fig19", "fig20"} <= set(figures.index)
 
 
-def _edit(path, row, column, value):
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    frame.loc[row, column] = value
-    frame.to_csv(path, index=False)
-
-
 def test_bad_formula_and_bad_cell_are_named(data_copy):
     derived = data_copy / "cambodia/published/admin_derived.csv"
-    _edit(derived, 0, "formula", "100*({fig15_cybertips:cybertip_reports:country:Atlantis:2019} / 2)")
+    edit_csv(derived, 0, "formula", "100*({fig15_cybertips:cybertip_reports:country:Atlantis:2019} / 2)")
     with pytest.raises(DataValidationError, match=r"admin_derived.csv, row 1, column 'formula': \{fig15_cybertips:cybertip_reports:country:Atlantis:2019\} is not a cell"):
         load_admin_derived(data_root=data_copy)
-    _edit(derived, 0, "formula", "__import__('os').getcwd()")
+    edit_csv(derived, 0, "formula", "__import__('os').getcwd()")
     with pytest.raises(DataValidationError, match=r"row 1, column 'formula': .* is not arithmetic"):
         load_admin_derived(data_root=data_copy)
     counts_path = data_copy / "cambodia/published/admin_counts.csv"
-    _edit(counts_path, 2, "value", "")
-    _edit(counts_path, 2, "note", "")
+    edit_csv(counts_path, 2, "value", "")
+    edit_csv(counts_path, 2, "note", "")
     with pytest.raises(DataValidationError, match=r"admin_counts.csv, row 3, column 'value': empty"):
         load_admin_counts(data_root=data_copy)
 

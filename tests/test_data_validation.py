@@ -5,11 +5,7 @@ import pytest
 from dharm.data import DataValidationError, load_published, load_survey
 from dharm.figures import load_country
 
-
-def edit_csv(path, row, column, value):
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    frame.loc[row, column] = value
-    frame.to_csv(path, index=False)
+from conftest import edit_csv
 
 
 def test_unknown_answer_code(data_copy):

@@ -7,6 +7,8 @@ from dharm.data import DataValidationError
 from dharm.evidence import RESEARCH_ACTIVITIES, distribution_check, excerpts_for, load_excerpts, load_frontline
 from dharm.ledger import admin_chapter_ledger, evidence_chapter_ledger
 
+from conftest import edit_csv
+
 
 def test_every_excerpt_has_a_known_code_section_and_theme():
     excerpts = load_excerpts()
@@ -28,10 +30,7 @@ def test_excerpts_by_theme_and_section():
 
 
 def test_bad_attribution_code_is_named(data_copy):
-    path = data_copy / "cambodia/published/excerpts.csv"
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    frame.loc[2, "attribution"] = "Mr Smith"
-    frame.to_csv(path, index=False)
+    edit_csv(data_copy / "cambodia/published/excerpts.csv", 2, "attribution", "Mr Smith")
     with pytest.raises(DataValidationError, match=r"excerpts.csv, row 3, column 'attribution': 'Mr Smith' is not a code"):
         load_excerpts(data_root=data_copy)
 
@@ -57,8 +56,7 @@ def test_a_broken_child_row_is_caught(data_copy):
     path = data_copy / "cambodia/published/admin_counts.csv"
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     row = frame.index[(frame["category"] == "Hosting/Domain Owner>Content removed") & (frame["year"] == "2019")][0]
-    frame.loc[row, "value"] = "1888"
-    frame.to_csv(path, index=False)
+    edit_csv(path, row, "value", "1888")
     nested = check_hierarchy(load_admin_counts(data_root=data_copy))
     bad = nested[nested["verdict"] != "adds up"]
     assert list(zip(bad["parent"], bad["year"])) == [("Hosting/Domain Owner", "2019")]
