@@ -197,8 +197,10 @@ def wide_table(counts: pd.DataFrame, table_id: str, measure: str | list[str] | N
 
 
 def chapter_of(section: str) -> str:
-    """The chapter a number belongs to, from its section (2.1.2 -> 2); executive-summary rows -> 'summary'."""
-    return section.split(".")[0] if section[:1].isdigit() else "summary"
+    """The page a number belongs to, from its section (2.1.2 -> 2; methods -> methods; executive summary -> summary)."""
+    if section[:1].isdigit():
+        return section.split(".")[0]
+    return "methods" if section == "methods" else "summary"
 
 
 def admin_ledger(country: str = "cambodia", chapter: int | str | None = None) -> pd.DataFrame:

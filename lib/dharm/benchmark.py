@@ -9,6 +9,7 @@ import time
 import tracemalloc
 
 from .figures import figure_table, load_country
+from .keyfindings import chapter4_numbers, summary_numbers
 from .ledger import build_ledger
 from .reporting import ReportingRules
 from .synthetic import generate
@@ -34,7 +35,9 @@ def main() -> None:
     chapter2 = [f for f, c in data.figures["chapter"].items() if str(c) == "2"]
     timed(f"every chapter-1 survey figure ({len(chapter1)})", lambda: [figure_table(data, f, rules) for f in chapter1])
     timed(f"every chapter-2 survey figure ({len(chapter2)})", lambda: [figure_table(data, f, rules) for f in chapter2])
-    timed("reproduction ledger (all chapters)", build_ledger)
+    timed("executive summary numbers (recomputed, linked)", lambda: summary_numbers(data, rules))
+    timed("chapter-4 numbers (insights, recommendations)", lambda: chapter4_numbers(data, rules))
+    timed("reproduction ledger (all pages)", build_ledger)
     timed("generate the synthetic survey", generate)
     _, peak = tracemalloc.get_traced_memory()
     print(f"{'peak Python memory (tracemalloc)':<48} {peak / 2**20:9.1f} MiB")

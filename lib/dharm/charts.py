@@ -7,6 +7,8 @@ values are faded, dashed and labelled.
 """
 from __future__ import annotations
 
+import json
+
 import altair as alt
 import matplotlib
 
@@ -146,3 +148,41 @@ def count_chart(frame: pd.DataFrame, x: str, y: str, colour: str | None, title: 
         title=alt.TitleParams(title, subtitle=subtitle, anchor="start", fontSize=14, subtitleFontSize=11),
         width=420, height=220,
     ).configure_axis(labelFont=FONT, titleFont=FONT).configure_legend(labelFont=FONT).configure_view(stroke=None)
+
+
+STATUS_COLOURS = {"reproduced": OKABE_ITO[2], "small base": OKABE_ITO[1], "known gap": OKABE_ITO[0],
+                  "not recomputable": "#999999", "outside tolerance": OKABE_ITO[5]}
+
+
+def ledger_chart(by_page: pd.DataFrame, title: str, subtitle: list[str]) -> alt.Chart:
+    """Published numbers per book page, stacked by reproduction status."""
+    long = by_page.drop(columns="total").melt(id_vars="page", var_name="Status", value_name="Published numbers")
+    long = long[long["Published numbers"] > 0]
+    statuses = [s for s in STATUS_COLOURS if s in set(long["Status"])]
+    return alt.Chart(long).mark_bar().encode(
+        y=alt.Y("page:N", title=None, sort=list(by_page["page"])),
+        x=alt.X("Published numbers:Q", stack="zero"),
+        color=alt.Color("Status:N", sort=statuses, scale=alt.Scale(domain=statuses, range=[STATUS_COLOURS[s] for s in statuses]),
+                        legend=alt.Legend(title=None, orient="top")),
+        order=alt.Order("order:Q"),
+        tooltip=["page", "Status", "Published numbers"],
+    ).transform_calculate(order="indexof(" + json.dumps(statuses) + ", datum.Status)").properties(
+        title=alt.TitleParams(title, subtitle=subtitle, anchor="start", fontSize=14, subtitleFontSize=11),
+        width=420, height=24 * len(by_page),
+    ).configure_axis(labelFont=FONT, titleFont=FONT).configure_legend(labelFont=FONT).configure_view(stroke=None)
+
+
+def sample_size_chart(frame: pd.DataFrame, label: str, size: str, title: str, subtitle: list[str]) -> alt.LayerChart:
+    """Horizontal bars of sample sizes on a log scale (they run from a handful to hundreds), each labelled with its n."""
+    data = frame.dropna(subset=[size])[[label, size]]
+    base = alt.Chart(data).encode(
+        y=alt.Y(f"{label}:N", title=None, sort=list(data[label]), axis=alt.Axis(labelLimit=330)),
+        x=alt.X(f"{size}:Q", title=f"{size} (log scale)", scale=alt.Scale(type="log", domain=[1, 2000])),
+        tooltip=[label, size],
+    )
+    bars = base.mark_bar(color=OKABE_ITO[0])
+    labels = base.mark_text(align="left", dx=4, font=FONT).encode(text=alt.Text(f"{size}:Q", format=",.0f"))
+    return (bars + labels).properties(
+        title=alt.TitleParams(title, subtitle=subtitle, anchor="start", fontSize=14, subtitleFontSize=11),
+        width=300, height=24 * len(data),
+    ).configure_axis(labelFont=FONT, titleFont=FONT).configure_view(stroke=None)

@@ -85,6 +85,13 @@ def _require_values(frame: pd.DataFrame, path: Path, column: str, allowed=None, 
             )
 
 
+def _require_unique(frame: pd.DataFrame, path: Path, column: str) -> None:
+    dup = frame[column].duplicated()
+    if dup.any():
+        i = int(dup.to_numpy().nonzero()[0][0]) + 1
+        raise DataValidationError(f"{_where(path, i, column)}: {frame[column][dup].iloc[0]!r} appears twice")
+
+
 def _require_number(frame: pd.DataFrame, path: Path, column: str, allow_empty: bool, lo=None, hi=None) -> pd.Series:
     out = []
     for i, value in enumerate(frame[column].tolist(), start=1):

@@ -17,6 +17,7 @@ from IPython.display import HTML, display
 
 from .charts import FONT, OKABE_ITO
 from .data import DataValidationError, _read_csv, _require_number, _require_values, country_dir
+from .keyfindings import anchor_html
 from .render import show_chart
 
 RESEARCH_ACTIVITIES = {
@@ -139,7 +140,8 @@ def show_distribution(frontline: pd.DataFrame, question_ids: list[str], title: s
         ).configure_axis(labelFont=FONT, titleFont=FONT).configure_legend(labelFont=FONT).configure_view(stroke=None)
         show_chart(chart)
     table = frontline[frontline["question_id"].isin(question_ids)][["question", "answer", "value", "unit", "base_n", "note"]]
-    display(HTML(f"<p>{html.escape(FRONTLINE_NOTE)} {html.escape(source)}</p>"
+    anchors = "".join(anchor_html(q) for q in dict.fromkeys(question_ids))
+    display(HTML(f"<p>{anchors}{html.escape(FRONTLINE_NOTE)} {html.escape(source)}</p>"
                  + table.rename(columns=str.capitalize).to_html(index=False, border=0, classes="dharm-table", na_rep="",
                                                                float_format=lambda v: f"{v:g}")))
     return pd.concat([rows, words])

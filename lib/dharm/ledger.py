@@ -130,14 +130,40 @@ def evidence_chapter_ledger(country: str = "cambodia", chapter: int | str | None
     return out if chapter is None else out[out["chapter"] == str(chapter)].reset_index(drop=True)
 
 
+PAGE_ORDER = ("summary", "methods", "context", "1", "2", "3", "4")
+
+
+def page_of(section: str, chapter: str) -> str:
+    """The book page that first prints a number: the summary and methods pages keep their own."""
+    if section in ("summary", "executive summary"):
+        return "summary"
+    return "methods" if section == "methods" else str(chapter)
+
+
 def build_ledger(country: str = "cambodia") -> pd.DataFrame:
-    """Every chapter's ledger: survey figures and administrative data."""
+    """Every page's ledger: survey figures, administrative data, the frontline survey, the
+    front matter's sample sizes and chapter 4's numbers. ``chapter`` names the page."""
+    from .frontmatter import frontmatter_ledger
+    from .keyfindings import chapter4_ledger
+
     data = load_country(country)
     chapters = sorted(data.figures["chapter"].astype(str).unique())
     parts = [chapter_ledger(data, c) for c in chapters]
     parts.append(admin_chapter_ledger(country))
     parts.append(evidence_chapter_ledger(country))
-    return pd.concat(parts, ignore_index=True)
+    parts.append(with_known_gaps(frontmatter_ledger(country, data), country)[LEDGER_COLUMNS])
+    parts.append(with_known_gaps(chapter4_ledger(data), country)[LEDGER_COLUMNS])
+    out = pd.concat(parts, ignore_index=True)
+    out["chapter"] = [page_of(s, c) for s, c in zip(out["section"], out["chapter"].astype(str))]
+    return out
+
+
+def ledger_by_page(ledger: pd.DataFrame) -> pd.DataFrame:
+    """Published numbers per book page and status (pages in report order)."""
+    table = pd.crosstab(ledger["chapter"], ledger["status"]).reindex(columns=list(STATUSES), fill_value=0)
+    table = table.reindex([p for p in PAGE_ORDER if p in table.index] + [p for p in table.index if p not in PAGE_ORDER])
+    table["total"] = table.sum(axis=1)
+    return table.rename_axis("page").reset_index()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import html
+import re
 import textwrap
 
 import pandas as pd
@@ -12,6 +13,7 @@ from IPython.display import HTML, display
 from .charts import RESPONDENT, bar_chart, heatmap_figure
 from .data import GROUP_LABELS
 from .figures import CountryData, figure_table
+from .keyfindings import anchor_html
 from .render import show_chart
 from .reporting import ReportingRules, group_differences
 
@@ -77,6 +79,7 @@ def show_figure(data: CountryData, figure_id: str, rules: ReportingRules,
     subtitle = textwrap.wrap(f"Base: {spec['base']}. Unweighted n = {n_total}. Black ticks: published values. "
                              f"Bases under {rules.min_base} are shown as counts.{modelled_note} "
                              f"{data.source_line(spec['label'])}", 95)
+    display(HTML(anchor_html(figure_id)))
     if spec["chart"] == "heatmap":
         import matplotlib.pyplot as plt
         fig = heatmap_figure(table, title, subtitle, rules)
@@ -141,6 +144,7 @@ def show_admin_figure(counts: pd.DataFrame, spec: pd.Series) -> pd.DataFrame:
     title = f"{spec['label']}: {spec['title']}" if spec["label"] else spec["title"]
     source = (f"Source: {spec['base']}, as published in ECPAT, INTERPOL and UNICEF (2022), Disrupting Harm in Cambodia"
               + (f", {spec['label']}." if spec["label"] else ".") + " Published counts, not estimates.")
+    display(HTML(anchor_html(spec["figure_id"])))
     scale = " Symmetric-log scale." if spec["log_scale"] == "true" else ""
     show_chart(count_chart(rows, ADMIN_LABELS[spec["x"]], "Count", ADMIN_LABELS[spec["colour"]], title,
                            textwrap.wrap(source + scale + " Cells printed blank are not drawn.", 95),
@@ -161,7 +165,7 @@ def show_derived(checked: pd.DataFrame, figures: list[str] | None = None) -> Non
                                float_format=lambda v: f"{v:.2f}")))
 
 
-def glue_admin(counts: pd.DataFrame, checked: pd.DataFrame, cells: dict[str, str] | None = None,
+def glue_admin(counts: pd.DataFrame, checked: pd.DataFrame | None = None, cells: dict[str, str] | None = None,
                derived: dict[str, str] | None = None) -> None:
     """Glue published counts (by cell key) and recomputed derived numbers (by id) for the prose."""
     from myst_nb import glue
@@ -171,8 +175,106 @@ def glue_admin(counts: pd.DataFrame, checked: pd.DataFrame, cells: dict[str, str
         if key not in values or pd.isna(values[key]):
             raise KeyError(f"glue {name!r}: no printed count {key!r}")
         glue(name, float(values[key]), display=False)
-    recomputed = checked.set_index("derived_id")["recomputed"]
+    recomputed = checked.set_index("derived_id")["recomputed"] if checked is not None else pd.Series(dtype=float)
     for name, derived_id in (derived or {}).items():
         if derived_id not in recomputed.index or pd.isna(recomputed[derived_id]):
             raise KeyError(f"glue {name!r}: no recomputed value for {derived_id!r}")
         glue(name, float(recomputed[derived_id]), display=False)
+
+
+def glue_key_numbers(numbers: pd.DataFrame, name_column: str = "name") -> None:
+    """Glue each restated number for the prose: ``<name>`` (value; not for bases under the
+    minimum, which are quoted as counts), ``<name>_n`` (base), ``<name>_k`` (children counted),
+    ``<name>_low``/``_high`` (interval), ``<name>_printed`` (the report's value) and, for
+    numbers of children nationally, ``<name>_rounded`` (two significant digits, as printed)."""
+    from myst_nb import glue
+
+    from .keyfindings import round_significant
+
+    for r in numbers.itertuples(index=False):
+        name = getattr(r, name_column)
+        share = not (r.unit == "percent" and r.small_base is True)  # small bases are quoted as counts only
+        values = [("_n", r.n), ("_k", r.n_positive), ("_printed", r.printed)]
+        if share:
+            values += [("", r.value), ("_low", r.ci_low), ("_high", r.ci_high)]
+        if r.unit == "children":
+            values.append(("_rounded", round_significant(r.value)))
+        for suffix, value in values:
+            if pd.notna(value):
+                glue(f"{name}{suffix}", float(value), display=False)
+
+
+def _interval(row) -> str:
+    if pd.isna(row["ci_low"]) or row.get("small_base", False):
+        return ""
+    if row["unit"] == "children":  # national counts to the nearest thousand
+        return f"{round(row['ci_low'], -3):,.0f} to {round(row['ci_high'], -3):,.0f}"
+    return f"{row['ci_low']:.0f} to {row['ci_high']:.0f}"
+
+
+def key_numbers_table(numbers: pd.DataFrame, rules: ReportingRules, label_column: str) -> pd.DataFrame:
+    """Restated numbers for readers: computed value, interval, base, the printed value, the kind of data and a link."""
+    def printed(r):
+        if pd.isna(r["printed"]):
+            return ""
+        return f"{r['qualifier'] + ' ' if r['qualifier'] else ''}{r['printed']:,.10g}"
+
+    def link(r):
+        return f'<a href="{html.escape(r["link"])}">{html.escape(r["figure"])}</a>' if r["link"] else html.escape(str(r["figure"]))
+
+    return pd.DataFrame({
+        "Number": numbers[label_column].map(html.escape),
+        "Computed": numbers["text"].map(html.escape),
+        f"{rules.confidence:.0%} CI": [_interval(r) for _, r in numbers.iterrows()],
+        "Unweighted n": [f"{int(n):,}" if pd.notna(n) else "" for n in numbers["n"]],
+        "Printed": [printed(r) for _, r in numbers.iterrows()],
+        "Data": numbers["data_kind"],
+        "Shown in full": [link(r) for _, r in numbers.iterrows()],
+    })
+
+
+def show_key_numbers(numbers: pd.DataFrame, rules: ReportingRules, label_column: str, filename: str) -> None:
+    """The restated numbers as a linked table with a CSV download."""
+    table = key_numbers_table(numbers, rules, label_column)
+    columns = [c for c in (label_column, "kind", "ref", "group", "value", "ci_low", "ci_high", "n", "n_positive",
+                           "printed", "qualifier", "text", "data_kind", "link") if c in numbers.columns]
+    display(HTML(table.to_html(index=False, border=0, classes="dharm-table", escape=False)
+                 + "<p>" + download_link(numbers[columns], filename) + "</p>"))
+
+
+def show_insight(insight: pd.Series, numbers: pd.DataFrame, rules: ReportingRules) -> None:
+    """One insight: its statement with the computed numbers written in (each linked to its
+    figure), then the evidence table."""
+    from .keyfindings import PLACEHOLDER, fill
+
+    display(HTML(f'<p class="dharm-insight"><strong>{html.escape(insight["title"])}.</strong> {fill(insight["statement"], numbers)}</p>'))
+    used = PLACEHOLDER.findall(insight["statement"])
+    if used:
+        evidence = numbers.set_index("number_id").loc[used].reset_index()
+        show_key_numbers(evidence, rules, "label", f"insight{insight['insight_number']}_numbers.csv")
+
+
+def show_recommendations(recommendations: pd.DataFrame, numbers: pd.DataFrame) -> None:
+    """Recommendations as a table, numbers computed into their summaries, with a CSV download."""
+    from .keyfindings import fill
+
+    table = pd.DataFrame({
+        "Insight": recommendations["insight_number"],
+        "Recommendation": [r["number_in_report"] or f"({r['recommendation_id']})" for _, r in recommendations.iterrows()],
+        "Audience": recommendations["audience"].str.replace(";", "; "),
+        "What it asks (our summary)": [fill(s, numbers) for s in recommendations["summary"]],
+        "Note": recommendations["note"].map(html.escape),
+    })
+    plain = recommendations.assign(summary=[html.unescape(re.sub(r"<[^>]+>", "", fill(s, numbers, links=False))) for s in recommendations["summary"]])
+    display(HTML(table.to_html(index=False, border=0, classes="dharm-table", escape=False)
+                 + "<p>" + download_link(plain, "recommendations.csv") + "</p>"))
+
+
+def show_table(table: pd.DataFrame, filename: str, anchor: str | None = None, caption: str = "") -> None:
+    """A data table as published (no estimates): optional link target and caption, and a CSV download."""
+    from .keyfindings import anchor_html
+
+    head = (anchor_html(anchor) if anchor else "") + (f"<p>{html.escape(caption)}</p>" if caption else "")
+    display(HTML(head + table.to_html(index=False, border=0, classes="dharm-table", na_rep="",
+                                      float_format=lambda v: f"{v:,.10g}")
+                 + "<p>" + download_link(table, filename) + "</p>"))

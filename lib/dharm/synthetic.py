@@ -703,3 +703,25 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def calibration_inputs(published: pd.DataFrame, country: str = "cambodia") -> pd.DataFrame:
+    """Per survey file: how many published numbers the generator fits and how many values it assumes."""
+    assumptions = load_assumptions(country)
+    fitted = published[published["value"].notna() & ~published["indicator_id"].str.startswith("sample_")]
+    files = {"children": "children", "caregivers": "caregivers", "household roster": "household_roster"}
+    rows = []
+    for respondent, file in files.items():
+        rows.append({"file": file,
+                     "published numbers fitted": int((fitted["respondent"] == respondent).sum()),
+                     "assumed values": int((assumptions["file"] == file).sum())})
+    rows.append({"file": "design", "published numbers fitted": int(published["indicator_id"].str.startswith("sample_").sum()),
+                 "assumed values": len(design_assumptions(country))})
+    return pd.DataFrame(rows)
+
+
+def design_assumptions(country: str = "cambodia") -> pd.DataFrame:
+    """The design constants the report does not publish (villages' spread, cluster effect, population)."""
+    path = country_dir(country) / "survey" / "assumptions.csv"
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return frame.loc[frame["file"] == "design", ["variable", "value", "reason"]].reset_index(drop=True)
