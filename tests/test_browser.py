@@ -31,6 +31,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+import yaml
 from playwright.sync_api import Browser, Route, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
@@ -242,3 +243,53 @@ def test_page_charts_draw_offline(browser: Browser, book_url: str, page_path: st
         pytest.fail(f"{page_path} ({final_url}):\n" + "\n".join(problems), pytrace=False)
     drawn = sum(1 for c in charts if c["drawn"])
     assert drawn == len(charts), f"{page_path}: {drawn} charts drawn of {len(charts)} chart divs"
+
+
+HREF_RE = re.compile(r'<a\b[^>]*\bhref="([^"]+)"')
+ID_RE = re.compile(r'\bid="([^"]+)"')
+
+
+def test_links_between_pages_reach_their_targets() -> None:
+    """Every link from one book page to another (figure links included) lands on an existing page and id."""
+    _require_build()
+    ids: dict[Path, set[str]] = {}
+    broken, checked = [], 0
+    for page in sorted((HTML_DIR / "notebooks").glob("*.html")) + [HTML_DIR / "intro.html"]:
+        html = page.read_text(encoding="utf-8")
+        for href in HREF_RE.findall(html):
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or not parts.path.endswith(".html"):
+                continue
+            target = (page.parent / parts.path).resolve()
+            checked += 1
+            if not target.is_file():
+                broken.append(f"{page.name}: {href} (no such page)")
+                continue
+            if parts.fragment:
+                if target not in ids:
+                    ids[target] = set(ID_RE.findall(target.read_text(encoding="utf-8")))
+                if parts.fragment not in ids[target]:
+                    broken.append(f"{page.name}: {href} (no id {parts.fragment!r})")
+    assert checked > 50, f"only {checked} links between pages found"
+    assert not broken, "broken links:\n  " + "\n  ".join(broken)
+
+
+def test_every_page_is_in_the_navigation_and_search_finds_them(browser: Browser, book_url: str) -> None:
+    """The sidebar lists every notebook page in report order, and the offline search finds a chapter-4 word."""
+    context = browser.new_context()
+    context.route("**/*", lambda route: route.continue_() if urlsplit(route.request.url).hostname in LOCAL_HOSTS
+                  or urlsplit(route.request.url).scheme in ("data", "blob", "about") else route.abort())
+    page = context.new_page()
+    try:
+        page.goto(urljoin(book_url, "intro.html"), wait_until="load")
+        nav = page.eval_on_selector_all("nav.bd-docs-nav a.reference.internal", "els => els.map(e => e.getAttribute('href'))")
+        toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+        expected = [f"{c['file']}.html" for c in toc["chapters"]]
+        assert sorted(expected) == sorted(f"notebooks/{p.name}" for p in (HTML_DIR / "notebooks").glob("*.html"))
+        assert [h for h in nav if h.startswith("notebooks/")] == expected
+        page.goto(urljoin(book_url, "search.html?q=recommendations"), wait_until="load")
+        page.wait_for_selector("#search-results ul.search li", timeout=DRAW_TIMEOUT_MS)
+        hits = page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(e => e.getAttribute('href'))")
+        assert any("04_disrupting_harm" in h for h in hits), hits
+    finally:
+        context.close()

@@ -97,3 +97,34 @@ def test_chapter_three_theme_parameter_filters_the_excerpts(tmp_path):
     with pytest.raises(pm.PapermillExecutionError, match="parameter themes"):
         pm.execute_notebook(str(chapter3), str(tmp_path / "bad.ipynb"), parameters={"themes": ["astrology"]},
                             cwd=str(chapter3.parent), kernel_name="python3", progress_bar=False)
+
+
+def test_chapter_four_audience_parameter_filters_the_recommendations(tmp_path):
+    from dharm.keyfindings import load_recommendations, recommendations_for
+
+    chapter4 = CHAPTER.parent / "04_disrupting_harm.ipynb"
+    default = nbformat.read(chapter4, as_version=4)
+    out = tmp_path / "chapter4_industry.ipynb"
+    execute(chapter4, out, {"audience": "industry"})
+    industry = nbformat.read(out, as_version=4)
+    recs = load_recommendations()
+    assert float(glued(default)["recs_shown"]) == len(recs)
+    assert float(glued(industry)["recs_shown"]) == len(recommendations_for(recs, "industry")) == 14
+    text = outputs_text(industry)
+    assert "Audience: <strong>industry</strong>" in text
+    table = text.split("What it asks (our summary)")[1].split("</table>")[0]
+    assert table.count("<tr>") == 14 and table.count("<td>industry</td>") == 14
+    # the insights and their evidence do not depend on the audience
+    assert glued(industry)["any_total"] == glued(default)["any_total"]
+    with pytest.raises(pm.PapermillExecutionError, match=r"parameter audience='police'"):
+        pm.execute_notebook(str(chapter4), str(tmp_path / "bad.ipynb"), parameters={"audience": "police"},
+                            cwd=str(chapter4.parent), kernel_name="python3", progress_bar=False)
+
+
+def test_summary_numbers_are_glued_from_the_chapters_calls():
+    summary = glued(nbformat.read(CHAPTER.parent / "00_summary.ipynb", as_version=4))
+    chapter2 = glued(nbformat.read(CHAPTER.parent / "02_ocsea.ipynb", as_version=4))
+    assert summary["child_ocsea_any_clear_example"] == chapter2["any_total"]
+    # a base under 50 is quoted as a count: the share itself is never glued
+    assert "child_ocsea_talk_sex_response_complied" not in summary
+    assert (summary["child_ocsea_talk_sex_response_complied_k"], summary["child_ocsea_talk_sex_response_complied_n"]) == ("9.0", "31.0")
