@@ -79,7 +79,15 @@ def _survey_number(tables: _Tables, indicator_id: str, group: str) -> dict:
     return {"value": float(row["estimate"]), "ci_low": float(row["ci_low"]), "ci_high": float(row["ci_high"]),
             "n": int(row["n"]), "n_positive": int(row["n_positive"]), "small_base": bool(row["small_base"]),
             "unit": "percent", "chapter": str(spec["chapter"]), "figure_id": figure_id,
-            "figure": spec["label"] or f"section {spec['section']}", "data_kind": SURVEY_KIND[tables.data.synthetic]}
+            "figure": spec["label"] or panel_name(spec), "data_kind": SURVEY_KIND[tables.data.synthetic]}
+
+
+def panel_name(spec: pd.Series) -> str:
+    """How to name a text panel that has no figure number: its short title and section."""
+    title = spec["title"].split(" (")[0]
+    if len(title) > 60:
+        title = title[:60].rsplit(" ", 1)[0] + "..."
+    return f"{title} (section {spec['section']})"
 
 
 def round_significant(value: float, digits: int = 2) -> float:

@@ -278,3 +278,16 @@ def show_table(table: pd.DataFrame, filename: str, anchor: str | None = None, ca
     display(HTML(head + table.to_html(index=False, border=0, classes="dharm-table", na_rep="",
                                       float_format=lambda v: f"{v:,.10g}")
                  + "<p>" + download_link(table, filename) + "</p>"))
+
+
+def show_sources(numbers: pd.DataFrame, names: list[str], name_column: str = "name") -> None:
+    """A line of links to the figures that show the named numbers in full (each figure once, in order)."""
+    rows = numbers[numbers[name_column].isin(names) & (numbers["link"] != "")]
+    rows = rows.set_index(name_column).loc[[n for n in names if n in set(rows[name_column])]]
+    links = dict.fromkeys((r["link"], r["figure"], r["chapter"]) for _, r in rows.iterrows())
+    if not links:
+        raise ValueError(f"no figure links for {names}")
+    items = " · ".join(f'<a href="{html.escape(link)}">{html.escape(figure)}</a> (chapter {html.escape(chapter)})'
+                       if chapter.isdigit() else f'<a href="{html.escape(link)}">{html.escape(figure)}</a> ({html.escape(chapter)})'
+                       for link, figure, chapter in links)
+    display(HTML(f'<p class="dharm-sources">Shown in full: {items}</p>'))
