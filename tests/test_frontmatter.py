@@ -10,7 +10,7 @@ from dharm.data import DataValidationError
 from dharm.figures import figure_table, scale_to_population
 from dharm.frontmatter import (check_sizes, frontmatter_ledger, load_context, load_legislation, load_policies,
                                load_research_activities)
-from dharm.keyfindings import (AUDIENCES, chapter4_numbers, fill, load_chapter4_numbers, load_insights,
+from dharm.keyfindings import (AUDIENCES, chapter4_numbers, fill, load_chapter4_numbers, load_insights, load_pooled_statements,
                                load_recommendations, number_text, recommendations_for, round_significant,
                                summary_numbers)
 from dharm.ledger import TOLERANCE_GROUP, TOLERANCE_TOTAL, build_ledger
@@ -196,10 +196,29 @@ def test_every_placeholder_renders(chapter4):
         assert "{" not in rendered and " nan" not in rendered.lower() and ">nan<" not in rendered.lower()
 
 
-def test_ledger_covers_every_page():
-    ledger = build_ledger()
+@pytest.fixture(scope="module")
+def ledger():
+    return build_ledger()
+
+
+def test_ledger_covers_every_page(ledger):
     assert set(ledger["chapter"]) == {"summary", "methods", "context", "1", "2", "3", "4"}
     assert not (ledger["status"] == "outside tolerance").any(), ledger[ledger["status"] == "outside tolerance"]
     assert not (ledger["status"] == "not recomputable").any()  # each one is explained in known_gaps.csv
     page4 = ledger[ledger["chapter"] == "4"]
     assert len(page4) == len(load_chapter4_numbers().dropna(subset=["printed"]).query("printed_section == '4'"))
+
+
+def test_pooled_statements_are_kept_as_printed_and_marked_known_gaps(ledger):
+    pooled = load_pooled_statements()
+    unknown = pooled[pooled["indicator_id"] == "child_ocsea_any_offender_unknown"].set_index("section")
+    assert unknown.loc["summary", "printed_as"] == "approximately one in five" and unknown.loc["2.4.2", "value"] == 25
+    rows = ledger[ledger["indicator"].str.startswith("child_ocsea_any_") & ledger["computed"].isna() & (ledger["chapter"] != "4")]
+    assert len(rows) == len(pooled) and (rows["status"] == "known gap").all()
+    assert set(rows["chapter"]) == {"summary", "2"}
+
+
+def test_pooled_statements_are_validated(data_copy):
+    edit_csv(data_copy / "cambodia" / "published" / "pooled_statements.csv", 2, "value", "300")
+    with pytest.raises(DataValidationError, match=r"pooled_statements.csv, row 3, column 'value': 300 is outside"):
+        load_pooled_statements("cambodia", data_copy)

@@ -161,6 +161,32 @@ def _admin_figure_id(country: str, label: str) -> str:
     return str(hit["figure_id"].iloc[0])
 
 
+def load_pooled_statements(country: str = "cambodia", data_root: Path | str | None = None) -> pd.DataFrame:
+    """Numbers the report prints for all OCSEA experiences pooled ('one in five', 'between 0% and 3%').
+
+    The report does not say how it pooled the experiences, and its own pooled numbers
+    disagree from section to section, so the book keeps them as printed and cannot recompute them.
+    """
+    path = country_dir(country, data_root) / "published" / "pooled_statements.csv"
+    frame = _read_csv(path, ["indicator_id", "wording", "value", "unit", "qualifier", "printed_as", "base", "section", "note"])
+    frame["value"] = _require_number(frame, path, "value", allow_empty=False, lo=0, hi=100)
+    _require_values(frame, path, "unit", ("percent",))
+    _require_values(frame, path, "printed_as")
+    return frame
+
+
+def pooled_ledger(country: str = "cambodia") -> pd.DataFrame:
+    """Ledger rows for the pooled statements: printed, not recomputable."""
+    from .admin import chapter_of
+
+    pooled = load_pooled_statements(country)
+    out = pd.DataFrame({"chapter": pooled["section"].map(chapter_of), "section": pooled["section"], "figure": "",
+                        "indicator": pooled["indicator_id"], "breakdown": "total", "group": "Total",
+                        "published": pooled["value"], "computed": np.nan, "status": "not recomputable"})
+    out["diff"] = np.nan
+    return out
+
+
 # ---------------------------------------------------------------- chapter 4
 def load_chapter4_numbers(country: str = "cambodia", data_root: Path | str | None = None) -> pd.DataFrame:
     """The numbers chapter 4 quotes, and the evidence its insights draw on, each with how to recompute it."""

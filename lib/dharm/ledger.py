@@ -144,7 +144,7 @@ def build_ledger(country: str = "cambodia") -> pd.DataFrame:
     """Every page's ledger: survey figures, administrative data, the frontline survey, the
     front matter's sample sizes and chapter 4's numbers. ``chapter`` names the page."""
     from .frontmatter import frontmatter_ledger
-    from .keyfindings import chapter4_ledger
+    from .keyfindings import chapter4_ledger, pooled_ledger
 
     data = load_country(country)
     chapters = sorted(data.figures["chapter"].astype(str).unique())
@@ -153,6 +153,7 @@ def build_ledger(country: str = "cambodia") -> pd.DataFrame:
     parts.append(evidence_chapter_ledger(country))
     parts.append(with_known_gaps(frontmatter_ledger(country, data), country)[LEDGER_COLUMNS])
     parts.append(with_known_gaps(chapter4_ledger(data), country)[LEDGER_COLUMNS])
+    parts.append(with_known_gaps(pooled_ledger(country), country)[LEDGER_COLUMNS])
     out = pd.concat(parts, ignore_index=True)
     out["chapter"] = [page_of(s, c) for s, c in zip(out["section"], out["chapter"].astype(str))]
     return out
