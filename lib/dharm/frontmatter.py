@@ -120,20 +120,23 @@ def checked_size(check: str, country: str = "cambodia", data=None) -> float:
     return float(counts[ref])
 
 
+SIZED = {"activity": ("activity_id", "sample_size"), "item": ("item_id", "value")}  # research_activities.csv, context.csv
+
+
 def check_sizes(frame: pd.DataFrame, label_column: str, country: str = "cambodia", data=None) -> pd.DataFrame:
-    """Each printed size beside the same size from another source; unchecked rows say so."""
+    """Each printed size beside the same size from another source; unchecked rows say so.
+
+    ``frame`` is research_activities.csv (``label_column='activity'``) or context.csv (``'item'``).
+    """
+    id_column, value_column = SIZED[label_column]
     rows = []
-    for r in frame[frame[_value_column(frame)].notna()].itertuples(index=False):
-        printed = float(getattr(r, _value_column(frame)))
-        computed = checked_size(r.check, country, data) if r.check else float("nan")
-        verdict = "no second source" if not r.check else ("agrees" if computed == printed else "disagrees")
-        rows.append({"id": r[0], "what": getattr(r, label_column), "printed": printed, "computed": computed,
-                     "checked against": _describe(r.check), "verdict": verdict})
+    for r in frame[frame[value_column].notna()].to_dict("records"):
+        printed = float(r[value_column])
+        computed = checked_size(r["check"], country, data) if r["check"] else float("nan")
+        verdict = "no second source" if not r["check"] else ("agrees" if computed == printed else "disagrees")
+        rows.append({"id": r[id_column], "what": r[label_column], "printed": printed, "computed": computed,
+                     "checked against": _describe(r["check"]), "verdict": verdict})
     return pd.DataFrame(rows, columns=["id", "what", "printed", "computed", "checked against", "verdict"])
-
-
-def _value_column(frame: pd.DataFrame) -> str:
-    return "sample_size" if "sample_size" in frame.columns else "value"
 
 
 def _describe(check: str) -> str:
@@ -157,4 +160,5 @@ def frontmatter_ledger(country: str = "cambodia", data=None) -> pd.DataFrame:
                          c.printed, c.computed, status))
     out = pd.DataFrame(rows, columns=["chapter", "section", "figure", "indicator", "breakdown", "group", "published", "computed", "status"])
     out["diff"] = (out["computed"] - out["published"]).round(2)
-    return out
+    from .ledger import LEDGER_COLUMNS, with_known_gaps
+    return with_known_gaps(out, country)[LEDGER_COLUMNS]

@@ -106,6 +106,10 @@ def number_text(row: dict | pd.Series, rules: ReportingRules) -> str:
         return f"{round_significant(row['value']):,.0f}"
     if unit == "ratio":
         return f"{row['value']:.1f}"
+    if unit == "percent change":
+        return f"{row['value']:.0f}%"
+    if unit == "count":
+        return f"{row['value']:,.0f}"
     return str(row["text"]) if row.get("text") else f"{row['value']:g}"
 
 
@@ -146,8 +150,7 @@ def summary_numbers(data: CountryData, rules: ReportingRules) -> pd.DataFrame:
                      "chapter": "2", "figure_id": _admin_figure_id(data.country, d.figure), "figure": d.figure,
                      "data_kind": "recomputed from published administrative counts"})
     out = pd.DataFrame(rows)
-    out["text"] = [number_text(r, rules) if r["unit"] in ("percent", "children") else
-                   (f"{r['value']:.0f}%" if r["unit"] == "percent change" else f"{r['value']:,.0f}") for _, r in out.iterrows()]
+    out["text"] = [number_text(r, rules) for _, r in out.iterrows()]
     out["link"] = [figure_href(c, f) for c, f in zip(out["chapter"], out["figure_id"])]
     return out
 
@@ -184,7 +187,8 @@ def pooled_ledger(country: str = "cambodia") -> pd.DataFrame:
                         "indicator": pooled["indicator_id"], "breakdown": "total", "group": "Total",
                         "published": pooled["value"], "computed": np.nan, "status": "not recomputable"})
     out["diff"] = np.nan
-    return out
+    from .ledger import LEDGER_COLUMNS, with_known_gaps
+    return with_known_gaps(out, country)[LEDGER_COLUMNS]
 
 
 # ---------------------------------------------------------------- chapter 4
@@ -267,6 +271,11 @@ def chapter4_numbers(data: CountryData, rules: ReportingRules) -> pd.DataFrame:
     from .frontmatter import load_legislation, load_policies
 
     tables = _Tables(data, rules)
+    counts = load_admin_counts(data.country)
+    derived = recompute_derived(counts, load_admin_derived(data.country, counts=counts)).set_index("derived_id")
+    frontline = load_frontline(data.country)
+    policies = load_policies(data.country).set_index("policy_id")
+    law = load_legislation(data.country)
     rows = []
     for spec in load_chapter4_numbers(data.country).itertuples(index=False):
         base = {"number_id": spec.number_id, "used_in": spec.used_in, "kind": spec.kind, "ref": spec.ref, "group": spec.group,
@@ -295,7 +304,6 @@ def chapter4_numbers(data: CountryData, rules: ReportingRules) -> pd.DataFrame:
                           "text": f"{int(ranks['honoured'].sum())} of {len(ranks)}", "chapter": "2", "figure_id": "rank-orders",
                           "figure": "published orders (chapter 2)", "data_kind": SURVEY_KIND[data.synthetic]}
         elif spec.kind == "frontline":
-            frontline = load_frontline(data.country)
             hit = frontline[(frontline["question_id"] == spec.ref) & (frontline["answer"] == spec.group)]
             if hit.empty:
                 raise KeyError(f"chapter4_numbers {spec.number_id}: no frontline answer {spec.ref}/{spec.group}")
@@ -305,8 +313,6 @@ def chapter4_numbers(data: CountryData, rules: ReportingRules) -> pd.DataFrame:
                           "figure_id": spec.ref, "figure": h["figure"] or f"section {h['section']}",
                           "data_kind": "published frontline survey share (non-probability sample)"}
         elif spec.kind == "derived":
-            counts = load_admin_counts(data.country)
-            derived = recompute_derived(counts, load_admin_derived(data.country, counts=counts)).set_index("derived_id")
             d = derived.loc[spec.ref]
             recomputable = pd.notna(d["recomputed"])
             row = base | {"value": float(d["recomputed"]) if recomputable else np.nan, "unit": "percent", "label": d["description"],
@@ -315,11 +321,10 @@ def chapter4_numbers(data: CountryData, rules: ReportingRules) -> pd.DataFrame:
                           "text": "" if recomputable else f"{d['qualifier'] + ' ' if d['qualifier'] else ''}{d['printed']:g}% as printed, not recomputable",
                           "data_kind": "recomputed from published administrative counts" if recomputable else "printed only"}
         elif spec.kind == "policy":
-            p = load_policies(data.country).set_index("policy_id").loc[spec.ref]
+            p = policies.loc[spec.ref]
             row = base | {"value": np.nan, "unit": "text", "text": p["period"], "chapter": "context", "figure_id": "policies",
                           "figure": "policy table", "data_kind": "policy table"}
         else:  # legislation
-            law = load_legislation(data.country)
             topics = law.loc[law["coverage"] == spec.ref, "topic"].str.lower().tolist()
             row = base | {"value": float(len(topics)), "unit": "text",
                           "text": ", ".join(topics[:-1]) + (" or " if len(topics) > 1 else "") + topics[-1],
@@ -371,8 +376,8 @@ def fill(template: str, numbers: pd.DataFrame, links: bool = True) -> str:
 
 
 def chapter4_ledger(data: CountryData, rules: ReportingRules | None = None) -> pd.DataFrame:
-    """Ledger rows for every number chapter 4 prints, judged as the chapters judge theirs."""
-    from .ledger import TOLERANCE_TOTAL
+    """Ledger rows for every number chapter 4 prints, judged as the chapters judge theirs (known gaps marked)."""
+    from .ledger import LEDGER_COLUMNS, TOLERANCE_TOTAL, with_known_gaps
 
     rules = rules or ReportingRules()
     rows = []
@@ -397,4 +402,4 @@ def chapter4_ledger(data: CountryData, rules: ReportingRules | None = None) -> p
     out = pd.DataFrame(rows, columns=["chapter", "section", "figure", "indicator", "breakdown", "group", "published", "computed", "status"])
     out["computed"] = out["computed"].astype(float).round(2)
     out["diff"] = (out["computed"] - out["published"]).round(2)
-    return out
+    return with_known_gaps(out, data.country)[LEDGER_COLUMNS]

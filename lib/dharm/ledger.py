@@ -151,9 +151,7 @@ def build_ledger(country: str = "cambodia") -> pd.DataFrame:
     parts = [chapter_ledger(data, c) for c in chapters]
     parts.append(admin_chapter_ledger(country))
     parts.append(evidence_chapter_ledger(country))
-    parts.append(with_known_gaps(frontmatter_ledger(country, data), country)[LEDGER_COLUMNS])
-    parts.append(with_known_gaps(chapter4_ledger(data), country)[LEDGER_COLUMNS])
-    parts.append(with_known_gaps(pooled_ledger(country), country)[LEDGER_COLUMNS])
+    parts += [frontmatter_ledger(country, data), chapter4_ledger(data), pooled_ledger(country)]
     out = pd.concat(parts, ignore_index=True)
     out["chapter"] = [page_of(s, c) for s, c in zip(out["section"], out["chapter"].astype(str))]
     return out
