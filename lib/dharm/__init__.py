@@ -1,1 +1,11 @@
-"""Disrupting Harm, executable edition: the library behind every chapter notebook."""
+"""Disrupting Harm, executable edition: the library behind every notebook of the book.
+
+Its imports flow one way, checked by ``tests/test_layers.py``:
+
+``config`` (paths, country, tolerances, the pages from ``_toc.yml``) -> ``io`` (loading and
+validation) -> ``stats`` (estimation, the estimate store, reporting rules, number formats,
+tolerance judgements) -> ``report`` (one module per kind of evidence, returning neutral
+tables) and ``synthetic`` (the generator of the synthetic survey) -> ``ledger`` (collects the
+checks) -> ``present`` (the only place that draws) -> ``build``, ``benchmark`` and the command
+line (``python -m dharm``).
+"""

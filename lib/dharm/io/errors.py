@@ -1,0 +1,39 @@
+"""One error type and one message form for bad input.
+
+Every problem with a data file is reported as ``<file>, row <r>, column '<c>': got <value>;
+expected <what was expected>`` (row 1 is the first line after the header), and every bad
+parameter as ``parameter <name>=<value>: expected <what was expected>``, so a reader of
+any error knows where to look and what to change.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..config import REPO_ROOT
+
+
+class DataValidationError(ValueError):
+    """An input file breaks its schema; the message names file, row and column."""
+
+
+def where(path: Path | str, row: int | None = None, column: str | None = None) -> str:
+    """``data/x.csv, row 3, column 'value'``: the place of a problem, paths shown from the repository."""
+    path = Path(path)
+    shown = str(path.relative_to(REPO_ROOT)) if path.is_absolute() and path.is_relative_to(REPO_ROOT) else str(path)
+    parts = [shown]
+    if row is not None:
+        parts.append(f"row {row}")
+    if column is not None:
+        parts.append(f"column '{column}'")
+    return ", ".join(parts)
+
+
+def file_error(path: Path | str, row: int | None, column: str | None, got, expected: str) -> DataValidationError:
+    """The error for one bad cell (or row, or file) in the one form every loader uses."""
+    shown = "an empty cell" if got == "" or got is None else repr(got)
+    return DataValidationError(f"{where(path, row, column)}: got {shown}; expected {expected}")
+
+
+def parameter_error(name: str, value, expected: str) -> ValueError:
+    """The error for a bad parameter of a notebook or a library call."""
+    return ValueError(f"parameter {name}={value!r}: expected {expected}")
