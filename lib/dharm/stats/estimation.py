@@ -1,9 +1,14 @@
-"""Design-based estimates of proportions with confidence intervals.
+"""Design-based estimates of proportions with confidence intervals, one call at a time.
 
 Variance comes from the `svy` library (Taylor linearisation with strata and PSU
 clusters; its results match R's ``survey`` package), not from hand-written formulas.
-Intervals are logit intervals with design degrees of freedom (PSUs minus strata), as
-R's ``svyciprop(method = "logit")`` gives.
+Intervals are logit intervals with the domain's degrees of freedom (PSUs minus strata among
+those holding the domain), as R's ``svyciprop(method = "logit")`` gives for a subset design
+(checked against R in ``tests/test_r_oracle.py``).
+
+This per-call path builds a design for every call. The book reads its estimates from the
+batched store (:mod:`dharm.stats.store`); this module stays as the reference the store is
+tested against, and for analysts estimating one indicator on data of their own.
 """
 from __future__ import annotations
 
@@ -14,15 +19,17 @@ import pandas as pd
 import polars as pl
 import svy
 
-from .data import GROUPS, DataValidationError, asked_mask
+from ..config import GROUPS
+from ..io.errors import DataValidationError, parameter_error
+from ..io.survey import asked_mask
 
 ESTIMATE_COLUMNS = ["breakdown", "group", "estimate", "se", "ci_low", "ci_high", "n", "n_positive", "weighted_base"]
 
 
 def check_confidence(confidence: float) -> float:
     """Confidence level as a number strictly between 0 and 1."""
-    if not isinstance(confidence, (int, float)) or not 0.5 <= float(confidence) < 1:
-        raise ValueError(f"parameter confidence={confidence!r}: expected a number in [0.5, 1), e.g. 0.95")
+    if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) or not 0.5 <= float(confidence) < 1:
+        raise parameter_error("confidence", confidence, "a number in [0.5, 1), e.g. 0.95")
     return float(confidence)
 
 
@@ -69,10 +76,10 @@ def estimate_proportion(data: pd.DataFrame, outcome: str, by: str | None = None,
             est, se, lo, hi = 0.0, 0.0, 0.0, np.nan
         if n_pos == 0:
             est, se, lo = 0.0, 0.0, 0.0
-            hi = _zero_upper(len(sub), confidence)
+            hi = zero_upper(len(sub), confidence)
         elif n_pos == len(sub):
             est, se, hi = 1.0, 0.0, 1.0
-            lo = 1.0 - _zero_upper(len(sub), confidence)
+            lo = 1.0 - zero_upper(len(sub), confidence)
         rows.append({"breakdown": by or "total", "group": grp, "estimate": 100 * est, "se": 100 * se,
                      "ci_low": 100 * lo, "ci_high": 100 * hi, "n": len(sub), "n_positive": n_pos,
                      "weighted_base": float(sub["w"].sum())})
@@ -83,7 +90,7 @@ def estimate_proportion(data: pd.DataFrame, outcome: str, by: str | None = None,
     return out
 
 
-def _zero_upper(n: int, confidence: float) -> float:
+def zero_upper(n: int, confidence: float) -> float:
     """Clopper-Pearson upper bound for 0 successes in n, for cells where a logit interval is undefined."""
     return 1 - (1 - confidence) ** (1 / n) if n else np.nan
 
@@ -96,7 +103,7 @@ def indicator_outcome(data: pd.DataFrame, indicator: pd.Series) -> pd.DataFrame:
     """
     keep = [c for c in ("weight", "psu", "stratum", *GROUPS) if c in data.columns]
     frame = data[keep].copy()  # only what estimation needs: the files have hundreds of columns
-    frame["in_universe"] = asked_mask(data, indicator["universe"], "indicators.csv", indicator["indicator_id"]).astype(int)
+    frame["in_universe"] = asked_mask(data, indicator["universe"], indicator["indicator_id"]).astype(int)
     codes = [int(c) for c in str(indicator["positive_codes"]).split(";")]
     positive = np.zeros(len(frame), bool)
     for var in str(indicator["variable"]).split("|"):
@@ -112,7 +119,7 @@ def estimate_indicator(data: pd.DataFrame, indicator: pd.Series, breakdowns=("to
     parts = []
     for breakdown in breakdowns:
         if breakdown not in GROUPS:
-            raise ValueError(f"parameter breakdowns: {breakdown!r} is not one of {', '.join(GROUPS)}")
+            raise parameter_error("breakdowns", breakdown, "breakdowns among " + ", ".join(GROUPS))
         if breakdown != "total" and breakdown not in frame.columns:
             continue  # e.g. area is not a column of a file; nothing to break down
         parts.append(estimate_proportion(frame, "outcome", None if breakdown == "total" else breakdown, confidence,

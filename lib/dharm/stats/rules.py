@@ -12,8 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .data import GROUP_LABELS
+from ..config import GROUP_LABELS
+from ..io.errors import parameter_error
 from .estimation import check_confidence
+from .numbers import RESPONDENT_NOUN, estimate_text
 
 MODELLED_MARK = "modelled"
 
@@ -30,27 +32,27 @@ class ReportingRules:
     def __post_init__(self) -> None:
         check_confidence(self.confidence)
         if isinstance(self.min_base, bool) or not isinstance(self.min_base, (int, np.integer)) or self.min_base < 1:
-            raise ValueError(f"parameter min_base={self.min_base!r}: expected a whole number of at least 1 (the report uses 50)")
+            raise parameter_error("min_base", self.min_base, "a whole number of at least 1 (the report uses 50)")
         if isinstance(self.min_difference, bool) or not isinstance(self.min_difference, (int, float)) or not 0 <= self.min_difference <= 100:
-            raise ValueError(f"parameter min_difference={self.min_difference!r}: expected percentage points between 0 and 100 (the report uses 5)")
+            raise parameter_error("min_difference", self.min_difference, "percentage points between 0 and 100 (the report uses 5)")
         if not isinstance(self.show_modelled, bool):
-            raise ValueError(f"parameter show_modelled={self.show_modelled!r}: expected True or False")
+            raise parameter_error("show_modelled", self.show_modelled, "True or False")
 
 
 def format_estimate(row: pd.Series, rules: ReportingRules) -> str:
-    """The text a reader sees for one estimate: a percentage with its CI, or a count."""
-    if row["n"] < rules.min_base:
-        return f"{int(row['n_positive'])} of {int(row['n'])} children" if row.get("file", "children") == "children" \
-            else f"{int(row['n_positive'])} of {int(row['n'])}"
-    text = f"{row['estimate']:.0f}% ({row['ci_low']:.0f}-{row['ci_high']:.0f})"
-    return f"{text} [{MODELLED_MARK}]" if row.get("modelled", False) else text
+    """The text a reader sees for one estimate: a percentage with its CI, or a count on a small base."""
+    return estimate_text(row["estimate"], row["ci_low"], row["ci_high"], row["n_positive"], row["n"], rules.min_base,
+                         RESPONDENT_NOUN.get(row.get("respondent", "children"), ""), bool(row.get("modelled", False)))
 
 
 def apply_reporting_rules(table: pd.DataFrame, rules: ReportingRules) -> pd.DataFrame:
     """Add ``small_base``, ``display`` and ``shown`` columns; drop nothing the caller may need."""
     out = table.copy()
     out["small_base"] = out["n"] < rules.min_base
-    out["display"] = [format_estimate(r, rules) for _, r in out.iterrows()]
+    noun = out["respondent"].map(RESPONDENT_NOUN).fillna("") if "respondent" in out else pd.Series("children", index=out.index)
+    modelled = out["modelled"] if "modelled" in out else pd.Series(False, index=out.index)
+    out["display"] = [estimate_text(*values, rules.min_base, k, bool(m)) for *values, k, m in
+                      zip(out["estimate"], out["ci_low"], out["ci_high"], out["n_positive"], out["n"], noun, modelled)]
     out["shown"] = ~out["modelled"] | rules.show_modelled
     return out
 

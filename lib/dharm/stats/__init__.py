@@ -1,0 +1,1 @@
+"""Estimation, the estimate store, the reporting rules, number formats and tolerance judgements."""
