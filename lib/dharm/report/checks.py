@@ -1,0 +1,30 @@
+"""The shape every producer of published-against-computed checks returns.
+
+One row per published number: where it is printed (``chapter`` is the page key, ``section``,
+``figure``), what it is (``indicator``, ``breakdown``, ``group``), the printed and computed
+values and a status from :mod:`dharm.stats.judge`. The ledger collects these tables.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+CHECK_COLUMNS = ["chapter", "section", "figure", "indicator", "breakdown", "group", "published", "computed", "status"]
+
+
+def checks_frame(rows: list[tuple] | list[dict]) -> pd.DataFrame:
+    """A checks table from rows in :data:`CHECK_COLUMNS` order (or dicts with those keys)."""
+    frame = pd.DataFrame(rows, columns=CHECK_COLUMNS) if rows and isinstance(rows[0], tuple) else pd.DataFrame(rows)
+    frame = frame.reindex(columns=CHECK_COLUMNS)
+    frame["chapter"] = frame["chapter"].astype(str)
+    frame["published"] = frame["published"].astype(float)
+    frame["computed"] = frame["computed"].astype(float)
+    return frame
+
+
+def page_of_section(section: str) -> str:
+    """The page that prints a number, from its section: 2.1.2 -> 2; methods; the executive summary -> summary."""
+    if section[:1].isdigit():
+        return section.split(".")[0]
+    if section == "methods":
+        return "methods"
+    return "summary"

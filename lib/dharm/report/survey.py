@@ -1,0 +1,216 @@
+"""Survey figures as tables: estimates from the store beside the values the report printed.
+
+Each figure (or text panel) of the report is a row of ``figures.csv`` listing its
+indicators, breakdowns and base. :func:`figure_table` turns one into the table every page
+shows; :func:`survey_checks` turns every printed survey number into a check for the ledger.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from ..config import GROUPS, SCALED_SUFFIX, TOLERANCE_TOTAL
+from ..io.country import CountryData
+from ..io.errors import DataValidationError, parameter_error
+from ..stats import judge
+from ..stats.rules import ReportingRules, apply_reporting_rules
+from ..stats.store import EstimateStore, estimate_store
+from .checks import checks_frame
+
+SURVEY_YEAR = 2020
+
+
+def store_for(data: CountryData, rules: ReportingRules) -> EstimateStore:
+    """The estimate store at the page's confidence level."""
+    return estimate_store(data, rules.confidence)
+
+
+def source_line(data: CountryData, figure_label: str = "") -> str:
+    """Where a survey figure's numbers come from, saying whether the records are synthetic."""
+    kind = ("synthetic microdata calibrated to the published figures (not the real survey records)"
+            if data.synthetic else "survey microdata")
+    where = f", {figure_label}" if figure_label else ""
+    return (f"Source: Disrupting Harm household survey, {data.country.title()}, {SURVEY_YEAR}; estimates from {kind}. "
+            f"Published values: ECPAT, INTERPOL and UNICEF (2022), Disrupting Harm in {data.country.title()}{where}.")
+
+
+def check_breakdowns(breakdowns) -> list[str] | None:
+    """The ``breakdowns`` parameter: None (each figure's own) or a list of breakdowns."""
+    if breakdowns is None:
+        return None
+    if isinstance(breakdowns, str) or not isinstance(breakdowns, (list, tuple)):
+        raise parameter_error("breakdowns", breakdowns, "None or a list such as [\"total\", \"area\"]")
+    for b in breakdowns:
+        if b not in GROUPS:
+            raise parameter_error("breakdowns", b, "breakdowns among " + ", ".join(GROUPS))
+    return list(breakdowns)
+
+
+def _published_cells(published: pd.DataFrame, indicator_ids: list[str]) -> tuple[pd.DataFrame, pd.Series]:
+    """Printed percentages per cell (the chapter's own printing before the executive summary's
+    repeat) and the printed count of each indicator, if any."""
+    rows = published[published["indicator_id"].isin(indicator_ids) & published["value"].notna()]
+    rows = rows.assign(_summary=rows["section"] == "summary").sort_values("_summary", kind="stable")
+    percent = rows[rows["unit"] == "percent"].drop_duplicates(["indicator_id", "breakdown", "group"])
+    counts = rows[rows["unit"] == "count"].drop_duplicates("indicator_id").set_index("indicator_id")["value"]
+    return percent[["indicator_id", "breakdown", "group", "value", "qualifier"]].rename(columns={"value": "published"}), counts
+
+
+def figure_table(data: CountryData, figure_id: str, rules: ReportingRules,
+                 breakdowns: list[str] | tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Estimates for one figure beside their published values, reporting rules applied.
+
+    ``breakdowns`` (a page parameter) overrides the figure's own list, so an analyst can ask
+    for any subgroup the data hold; the published column is filled where the report printed
+    that cell.
+    """
+    if figure_id not in data.figures.index:
+        raise KeyError(f"figure {figure_id!r} is not in figures.csv (known: {', '.join(data.figures.index)})")
+    spec = data.figures.loc[figure_id]
+    wanted = check_breakdowns(breakdowns) or spec["breakdowns"].split(";")
+    if "total" not in wanted:
+        wanted = ["total"] + wanted
+    listed = spec["indicators"].split(";")
+    ids = [i for i in listed if not i.startswith("sample_")]
+    table = store_for(data, rules).rows(ids, wanted)
+    table.insert(0, "figure_id", figure_id)
+    table["order"] = table["indicator_id"].map({i: k for k, i in enumerate(listed)})
+    table["label"] = table["indicator_id"].map(data.indicators["label"])
+    percent, counts = _published_cells(data.published, ids)
+    table = table.merge(percent, on=["indicator_id", "breakdown", "group"], how="left")
+    table["published_count"] = table["indicator_id"].map(counts).where(table["breakdown"] == "total").astype("Int64")
+    table["modelled"] = table["published"].isna() & table["published_count"].isna()
+    table["qualifier"] = table["qualifier"].fillna("")
+    return apply_reporting_rules(table, rules)
+
+
+def lookup(table: pd.DataFrame, indicator_id: str, group: str = "Total", column: str = "estimate"):
+    """One value of a figure table, for prose: fails loudly if the cell is missing."""
+    hit = table[(table["indicator_id"] == indicator_id) & (table["group"] == group)]
+    if hit.empty:
+        raise KeyError(f"no estimate for indicator {indicator_id!r}, group {group!r}")
+    return hit.iloc[0][column]
+
+
+def survey_count(data: CountryData, rules: ReportingRules, indicator_id: str, group: str = "Total",
+                 column: str = "n_positive") -> int:
+    """How many respondents have an indicator (or, with ``column='n'``, are in its base)."""
+    return int(store_for(data, rules).value(indicator_id, group, column))
+
+
+def sample_table(data: CountryData, rules: ReportingRules) -> pd.DataFrame:
+    """The achieved sample (unweighted counts), beside the sizes the report prints."""
+    store = store_for(data, rules)
+    total = store.facts("children")["records"]
+    rows = [("sample_children", "total", "Total", float(total))]
+    for b in ("sex", "age_group"):
+        for g in GROUPS[b]:
+            records = store.facts("children", b, g)["records"]
+            rows.append(("sample_children", b, g, float(records)))
+            rows.append(("sample_share", b, g, 100 * records / total))
+    rows.append(("sample_caregivers", "total", "Total", float(store.facts("caregivers")["records"])))
+    rows.append(("sample_psus", "total", "Total", float(store.facts("children")["psus"])))
+    rows.append(("sample_roster_households", "total", "Total", float(store.facts("household_roster")["households"])))
+    out = pd.DataFrame(rows, columns=["indicator_id", "breakdown", "group", "computed"])
+    pub = data.published[data.published["indicator_id"].str.startswith("sample_")]
+    out = out.merge(pub.drop_duplicates(["indicator_id", "breakdown", "group"])[
+        ["indicator_id", "breakdown", "group", "wording", "value", "unit", "section"]].rename(columns={"value": "published"}),
+        on=["indicator_id", "breakdown", "group"], how="left")
+    return out[["indicator_id", "wording", "breakdown", "group", "published", "computed", "unit", "section"]]
+
+
+def design_facts(data: CountryData, rules: ReportingRules, respondent: str = "children", breakdown: str = "total",
+                 group: str = "Total") -> dict:
+    """Records, PSUs, strata, design degrees of freedom and households of one survey file (or one of its groups)."""
+    facts = store_for(data, rules).facts(respondent, breakdown, group)
+    return {k: int(facts[k]) for k in ("records", "psus", "strata", "df", "households")}
+
+
+def population_12_17(data: CountryData) -> float:
+    """The assumed national population aged 12-17, from the country's file of assumptions."""
+    frame = data.table("assumptions")
+    hit = frame[(frame["file"] == "design") & (frame["variable"] == "population_12_17")]
+    if hit.empty:
+        raise DataValidationError(f"{frame.attrs['path']}: got no design row for population_12_17; expected one")
+    return float(hit["value"].iloc[0])
+
+
+def scale_to_population(data: CountryData, table: pd.DataFrame, indicator_id: str, rules: ReportingRules,
+                        population: float | None = None, group: str = "Total") -> dict:
+    """An estimated share scaled to the national number of internet-using children aged 12-17.
+
+    The number of internet users is the roster's internet-use rate times ``population``
+    (children aged 12-17; default from assumptions.csv). The interval scales the share's
+    interval and does not add the uncertainty of the internet-use rate or the population.
+    """
+    population = population_12_17(data) if population is None else population
+    if isinstance(population, bool) or not isinstance(population, (int, float)) or population <= 0:
+        raise parameter_error("population_12_17", population, "a positive number of children")
+    users = float(store_for(data, rules).value("roster_internet_user")) / 100 * population
+    row = table[(table["indicator_id"] == indicator_id) & (table["group"] == group)].iloc[0]
+    return {"internet_users": users, "estimate": row["estimate"] / 100 * users,
+            "ci_low": row["ci_low"] / 100 * users, "ci_high": row["ci_high"] / 100 * users}
+
+
+def rank_orders(data: CountryData, rules: ReportingRules) -> pd.DataFrame:
+    """Findings the report gives only in words ('most often a family member') as published
+    orders, checked against the estimates: each listed answer must be more common than the next."""
+    store = store_for(data, rules)
+    rows = []
+    for r in data.table("rank_orders").itertuples(index=False):
+        values = [float(store.value(f"child_ocsea_{r.experience}_{r.question}_{k}")) for k in r.order.split(";")]
+        rows.append({"experience": r.experience, "question": r.question, "published order": r.order.replace(";", " > "),
+                     "estimates (%)": " > ".join(f"{v:.0f}" for v in values),
+                     "honoured": all(a > b for a, b in zip(values, values[1:])), "section": r.section})
+    return pd.DataFrame(rows)
+
+
+def survey_checks(data: CountryData, rules: ReportingRules) -> pd.DataFrame:
+    """Every published survey number of every figure and text panel, judged (one row each; bases too)."""
+    rows = []
+    for spec in data.figures.itertuples(index=False):
+        chapter = str(spec.chapter)
+        if spec.figure_id == "sample":
+            for r in sample_table(data, rules).dropna(subset=["published"]).itertuples(index=False):
+                status = judge.exact(r.published, r.computed, 0 if r.unit == "count" else TOLERANCE_TOTAL)
+                rows.append((chapter, r.section, "", r.indicator_id, r.breakdown, r.group, r.published, r.computed, status))
+            continue
+        indicators = spec.indicators.split(";")
+        pub = data.published[data.published["indicator_id"].isin(indicators)]
+        wanted = sorted(set(spec.breakdowns.split(";")) | set(pub["breakdown"]))
+        table = figure_table(data, spec.figure_id, rules, wanted)
+        scaled = data.published[data.published["indicator_id"].isin([i + SCALED_SUFFIX for i in indicators])]
+        for p in scaled[scaled["value"].notna()].itertuples(index=False):
+            computed = scale_to_population(data, table, p.indicator_id[: -len(SCALED_SUFFIX)], rules)["estimate"]
+            rows.append((chapter, p.section, p.figure or spec.label, p.indicator_id, p.breakdown, p.group, p.value, computed,
+                         judge.two_significant_digits(p.value, computed)))
+        cells = table.drop_duplicates(["indicator_id", "breakdown", "group"]).set_index(["indicator_id", "breakdown", "group"])
+        for p in pub[pub["value"].notna()].itertuples(index=False):
+            if (p.indicator_id, p.breakdown, p.group) not in cells.index:
+                raise DataValidationError(f"survey_estimates.csv: got {p.indicator_id} {p.breakdown}={p.group}, "
+                                          f"which has no estimate in {spec.figure_id}; expected a cell the survey can estimate")
+            h = cells.loc[(p.indicator_id, p.breakdown, p.group)]
+            computed = float(h["n_positive"]) if p.unit == "count" else float(h["estimate"])
+            status = judge.survey_number(p.value, computed, p.breakdown, h["n"], p.unit, p.qualifier, rules.min_base)
+            rows.append((chapter, p.section, p.figure or spec.label, p.indicator_id, p.breakdown, p.group, p.value, computed, status))
+            if pd.notna(p.base_n):
+                rows.append((chapter, p.section, p.figure or spec.label, f"{p.indicator_id} (base n)", p.breakdown, p.group,
+                             p.base_n, float(h["n"]), judge.exact(p.base_n, float(h["n"]))))
+    return checks_frame(rows)
+
+
+def calibration_inputs(data: CountryData) -> pd.DataFrame:
+    """Per survey file: how many published numbers the synthetic data are fitted to, and how many values assumed."""
+    published, assumptions = data.published, data.table("assumptions")
+    fitted = published[published["value"].notna() & ~published["indicator_id"].str.startswith("sample_")]
+    files = {"children": "children", "caregivers": "caregivers", "household roster": "household_roster"}
+    rows = [{"file": file, "published numbers fitted": int((fitted["respondent"] == respondent).sum()),
+             "assumed values": int((assumptions["file"] == file).sum())} for respondent, file in files.items()]
+    rows.append({"file": "design", "published numbers fitted": int(published["indicator_id"].str.startswith("sample_").sum()),
+                 "assumed values": len(design_assumptions(data))})
+    return pd.DataFrame(rows)
+
+
+def design_assumptions(data: CountryData) -> pd.DataFrame:
+    """The design values the report does not publish (villages' spread, cluster effect, population, ...)."""
+    frame = data.table("assumptions")
+    return frame.loc[frame["file"] == "design", ["variable", "codes", "value", "reason"]].reset_index(drop=True)
