@@ -70,7 +70,7 @@ def _script_safe(text: str) -> str:
 
 def _spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
     """Return the chart's validated Vega-Lite spec (data inlined as ``datasets``)."""
-    return chart.to_dict()
+    return chart.to_dict(validate=False)  # altair builds valid specs; the test suite validates each kind of chart
 
 
 def chart_id(spec: dict[str, Any]) -> str:

@@ -1,0 +1,71 @@
+"""Administrative data on a page: each figure as printed (chart, printed table, CSV), derived
+numbers beside their recomputation, and published counts glued for prose."""
+from __future__ import annotations
+
+import html
+import textwrap
+
+import pandas as pd
+from myst_nb import glue
+
+from ..io.country import CountryData
+from ..report.admin import figure_rows, wide_table
+from .charts import count_chart
+from .render import show_chart
+from .tables import anchor_html, download_link, html_table, show_html
+
+ADMIN_LABELS = {"year": "Year", "category": "Category", "measure": "Measure", "value": "Count"}
+DERIVED_ORDER = {"disagrees": 0, "not recomputable": 1, "agrees": 2}
+
+
+def show_admin_figure(data: CountryData, figure_id: str) -> pd.DataFrame:
+    """Draw one administrative figure as printed: chart, base and source, the printed table, CSV."""
+    counts = data.table("admin_counts")
+    spec = data.table("admin_figures").loc[figure_id]
+    rows = figure_rows(counts, spec).rename(columns=ADMIN_LABELS)
+    title = f"{spec['label']}: {spec['title']}" if spec["label"] else spec["title"]
+    source = (f"Source: {spec['base']}, as published in ECPAT, INTERPOL and UNICEF (2022), Disrupting Harm in {data.country.title()}"
+              + (f", {spec['label']}." if spec["label"] else ".") + " Published counts, not estimates.")
+    show_html(anchor_html(figure_id))
+    scale = " Symmetric-log scale." if spec["log_scale"] == "true" else ""
+    show_chart(count_chart(rows, ADMIN_LABELS[spec["x"]], "Count", ADMIN_LABELS[spec["colour"]], title,
+                           textwrap.wrap(source + scale + " Cells printed blank are not drawn.", 95),
+                           log_scale=spec["log_scale"] == "true", x_title=""))
+    wide = wide_table(counts, spec["table_id"], spec["measures"].split(";"))
+    show_html(f"<p>{html.escape(source)}</p>", html_table(wide, index=True), "<p>",
+              download_link(counts[counts["table_id"] == spec["table_id"]].drop(columns="key"), f"{figure_id}.csv"), "</p>")
+    return rows
+
+
+def show_derived(checked: pd.DataFrame, figures: list[str] | None = None) -> None:
+    """Printed derived numbers beside their recomputation, disagreements first."""
+    view = checked if figures is None else checked[checked["figure"].isin(figures) | checked["section"].isin(figures)]
+    view = view.assign(order=view["verdict"].map(DERIVED_ORDER)).sort_values("order", kind="stable")
+    show_html(html_table(view[["description", "printed", "recomputed", "verdict"]].rename(columns=str.capitalize)))
+
+
+def show_counts(data: CountryData, table_ids: list[str], columns: list[str], intro: str = "") -> None:
+    """Published counts of some tables or prose passages, as printed."""
+    counts = data.table("admin_counts")
+    show_html(f"<p>{html.escape(intro)}</p>" if intro else "", html_table(counts[counts["table_id"].isin(table_ids)][columns]))
+
+
+def show_checks(frame: pd.DataFrame, intro: str) -> None:
+    """A table of additions checked (printed totals, parents of nested tables)."""
+    show_html(f"<p>{html.escape(intro)}</p>", html_table(frame))
+
+
+def glue_admin(data: CountryData, checked: pd.DataFrame | None = None, cells: dict[str, str] | None = None,
+               derived: dict[str, str] | None = None) -> None:
+    """Glue published counts (by cell key) and recomputed derived numbers (by id) for the prose."""
+    counts = data.table("admin_counts")
+    values = dict(zip(counts["key"], counts["value"]))
+    for name, key in (cells or {}).items():
+        if key not in values or pd.isna(values[key]):
+            raise KeyError(f"glue {name!r}: no printed count {key!r}")
+        glue(name, float(values[key]), display=False)
+    recomputed = checked.set_index("derived_id")["recomputed"] if checked is not None else pd.Series(dtype=float)
+    for name, derived_id in (derived or {}).items():
+        if derived_id not in recomputed.index or pd.isna(recomputed[derived_id]):
+            raise KeyError(f"glue {name!r}: no recomputed value for {derived_id!r}")
+        glue(name, float(recomputed[derived_id]), display=False)

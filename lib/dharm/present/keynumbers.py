@@ -1,0 +1,120 @@
+"""Numbers restated by the summary and chapter 4 on a page: glued for prose, in linked
+tables, and written into the insights' and recommendations' statements."""
+from __future__ import annotations
+
+import html
+import re
+
+import pandas as pd
+from myst_nb import glue
+
+from ..io.published import PLACEHOLDER
+from ..stats.numbers import interval, round_significant, table_number
+from ..stats.rules import ReportingRules
+from .tables import download_link, html_table, show_html
+
+
+def fill(template: str, numbers: pd.DataFrame, links: bool = True) -> str:
+    """A statement with each ``{placeholder}`` replaced by its computed number (as HTML, linked)."""
+    by_id = numbers.set_index("number_id")
+    parts, last = [], 0
+    for m in PLACEHOLDER.finditer(template):
+        parts.append(html.escape(template[last:m.start()]))
+        row = by_id.loc[m.group(1)]
+        text = html.escape(str(row["text"]))
+        parts.append(f'<a href="{row["link"]}"><strong>{text}</strong></a>' if links and row["link"] else f"<strong>{text}</strong>")
+        last = m.end()
+    parts.append(html.escape(template[last:]))
+    return "".join(parts)
+
+
+def plain(template: str, numbers: pd.DataFrame) -> str:
+    """A statement with its numbers written in, as plain text (for CSV downloads)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", fill(template, numbers, links=False)))
+
+
+def glue_key_numbers(numbers: pd.DataFrame, name_column: str = "name") -> None:
+    """Glue each restated number for the prose: ``<name>`` (value; not for bases under the
+    minimum, which are quoted as counts), ``<name>_n`` (base), ``<name>_k`` (children counted),
+    ``<name>_low``/``_high`` (interval), ``<name>_printed`` (the report's value) and, for
+    numbers of children nationally, ``<name>_rounded`` (two significant digits, as printed)."""
+    for r in numbers.itertuples(index=False):
+        name = getattr(r, name_column)
+        share = not (r.unit == "percent" and r.small_base is True)  # small bases are quoted as counts only
+        values = [("_n", r.n), ("_k", r.n_positive), ("_printed", r.printed)]
+        if share:
+            values += [("", r.value), ("_low", r.ci_low), ("_high", r.ci_high)]
+        if r.unit == "children":
+            values.append(("_rounded", round_significant(r.value)))
+        for suffix, value in values:
+            if pd.notna(value):
+                glue(f"{name}{suffix}", float(value), display=False)
+
+
+def _interval(row) -> str:
+    if pd.isna(row["ci_low"]) or row.get("small_base", False):
+        return ""
+    return interval(row["ci_low"], row["ci_high"], "children" if row["unit"] == "children" else "percent")
+
+
+def key_numbers_table(numbers: pd.DataFrame, rules: ReportingRules, label_column: str) -> pd.DataFrame:
+    """Restated numbers for readers: computed value, interval, base, the printed value, the kind of data and a link."""
+    def printed(r):
+        return "" if pd.isna(r["printed"]) else f"{r['qualifier'] + ' ' if r['qualifier'] else ''}{r['printed']:,.10g}"
+
+    def link(r):
+        return f'<a href="{html.escape(r["link"])}">{html.escape(r["figure"])}</a>' if r["link"] else html.escape(str(r["figure"]))
+
+    return pd.DataFrame({
+        "Number": numbers[label_column].map(html.escape),
+        "Computed": numbers["text"].map(html.escape),
+        f"{rules.confidence:.0%} CI": [_interval(r) for _, r in numbers.iterrows()],
+        "Unweighted n": [table_number(n) if pd.notna(n) else "" for n in numbers["n"]],
+        "Printed": [printed(r) for _, r in numbers.iterrows()],
+        "Data": numbers["data_kind"],
+        "Shown in full": [link(r) for _, r in numbers.iterrows()],
+    })
+
+
+def show_key_numbers(numbers: pd.DataFrame, rules: ReportingRules, label_column: str, filename: str) -> None:
+    """The restated numbers as a linked table with a CSV download."""
+    columns = [c for c in (label_column, "kind", "ref", "group", "value", "ci_low", "ci_high", "n", "n_positive",
+                           "printed", "qualifier", "text", "data_kind", "link") if c in numbers.columns]
+    show_html(html_table(key_numbers_table(numbers, rules, label_column), escape=False),
+              "<p>", download_link(numbers[columns], filename, "this table"), "</p>")
+
+
+def show_insight(insight: pd.Series, numbers: pd.DataFrame, rules: ReportingRules) -> None:
+    """One insight: its statement with the computed numbers written in (each linked to its
+    figure), then the evidence table."""
+    show_html(f'<p class="dharm-insight"><strong>{html.escape(insight["title"])}.</strong> {fill(insight["statement"], numbers)}</p>')
+    used = PLACEHOLDER.findall(insight["statement"])
+    if used:
+        evidence = numbers.set_index("number_id").loc[used].reset_index()
+        show_key_numbers(evidence, rules, "label", f"insight{insight['insight_number']}_numbers.csv")
+
+
+def show_recommendations(recommendations: pd.DataFrame, numbers: pd.DataFrame) -> None:
+    """Recommendations as a table, numbers computed into their summaries, with a CSV download."""
+    table = pd.DataFrame({
+        "Insight": recommendations["insight_number"],
+        "Recommendation": [r["number_in_report"] or f"({r['recommendation_id']})" for _, r in recommendations.iterrows()],
+        "Audience": recommendations["audience"].str.replace(";", "; "),
+        "What it asks (our summary)": [fill(s, numbers) for s in recommendations["summary"]],
+        "Note": recommendations["note"].map(html.escape),
+    })
+    as_text = recommendations.assign(summary=[plain(s, numbers) for s in recommendations["summary"]])
+    show_html(html_table(table, escape=False), "<p>", download_link(as_text, "recommendations.csv", "this table"), "</p>")
+
+
+def show_sources(numbers: pd.DataFrame, names: list[str], name_column: str = "name") -> None:
+    """A line of links to the figures that show the named numbers in full (each figure once, in order)."""
+    rows = numbers[numbers[name_column].isin(names) & (numbers["link"] != "")]
+    rows = rows.set_index(name_column).loc[[n for n in names if n in set(rows[name_column])]]
+    links = dict.fromkeys((r["link"], r["figure"], r["chapter"]) for _, r in rows.iterrows())
+    if not links:
+        raise ValueError(f"no figure links for {names}")
+    items = " · ".join(f'<a href="{html.escape(link)}">{html.escape(figure)}</a> (chapter {html.escape(chapter)})'
+                       if chapter.isdigit() else f'<a href="{html.escape(link)}">{html.escape(figure)}</a> ({html.escape(chapter)})'
+                       for link, figure, chapter in links)
+    show_html(f'<p class="dharm-sources">Shown in full: {items}</p>')

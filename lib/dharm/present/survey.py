@@ -1,0 +1,128 @@
+"""Survey figures on a page: the chart, its base and source, the table of estimates beside
+the published values (with the design effect), a CSV of the data, and glued numbers for prose."""
+from __future__ import annotations
+
+import html
+import textwrap
+
+import pandas as pd
+from myst_nb import glue
+
+from ..config import GROUP_LABELS, GROUPS
+from ..io.country import CountryData
+from ..report.survey import figure_table, lookup, sample_table, source_line
+from ..stats.numbers import printed
+from ..stats.rules import ReportingRules, group_differences
+from .charts import RESPONDENT, bar_chart, heatmap_chart
+from .render import show_chart
+from .tables import anchor_html, download_link, html_table, show_html
+
+SUBTITLE_WIDTH = 95  # characters per subtitle line of a chart
+
+
+def published_text(percent, qualifier: str, count) -> str:
+    """The report's value as printed: a percentage (with its hedge) and/or a count of children."""
+    parts = []
+    if pd.notna(percent):
+        parts.append(printed(percent, qualifier, "percent"))
+    if pd.notna(count):
+        parts.append(f"{int(count)} children")
+    return "; ".join(parts)
+
+
+def table_for_readers(table: pd.DataFrame, rules: ReportingRules) -> pd.DataFrame:
+    """Estimate, CI, design effect, unweighted n and published value side by side, rules applied."""
+    shown = table[table["shown"]].sort_values(["order"], kind="stable")
+    out = pd.DataFrame({
+        "Respondent": shown["respondent"].map(RESPONDENT),
+        "Indicator": shown["label"] + shown["modelled"].map({True: " (modelled)", False: ""}),
+        "Group": shown["group"].map(lambda g: GROUP_LABELS.get(g, g)),
+        f"Estimate % ({rules.confidence:.0%} CI)": shown["display"],
+        "Design effect": shown["deff"].round(2).where(~shown["small_base"]),
+        "Unweighted n": shown["n"].astype(int),
+        "Published": [published_text(p, q, c) for p, q, c in zip(shown["published"], shown["qualifier"], shown["published_count"])],
+        "Difference (points)": ((shown["estimate"] - shown["published"]).round(1) + 0.0).where(~shown["small_base"]),
+    })
+    return out if shown["respondent"].nunique() > 1 else out.drop(columns="Respondent")
+
+
+def csv_for_download(table: pd.DataFrame, data: CountryData) -> pd.DataFrame:
+    """The figure's data as offered for download; small bases carry counts, not percentages."""
+    shown = table[table["shown"]]
+    out = shown[["figure_id", "indicator_id", "label", "breakdown", "group", "estimate", "se", "ci_low", "ci_high", "deff", "df",
+                 "n", "n_positive", "published", "modelled", "small_base"]].copy()
+    for col in ("estimate", "se", "ci_low", "ci_high", "deff"):
+        out[col] = out[col].round(2).where(~out["small_base"])
+    out["data_kind"] = "synthetic microdata estimate" if data.synthetic else "survey estimate"
+    return out
+
+
+def show_figure(data: CountryData, figure_id: str, rules: ReportingRules,
+                breakdowns: list[str] | None = None) -> pd.DataFrame:
+    """Draw one figure with its base, source, table and CSV; return its full table for prose."""
+    spec = data.figures.loc[figure_id]
+    table = figure_table(data, figure_id, rules, breakdowns)
+    shown = table[table["shown"]]
+    if shown.empty:
+        show_html("<p><em>Nothing to show: no estimate of this figure has a published value, and "
+                  "<code>show_modelled</code> is false.</em></p>")
+        return table
+    totals = sorted(set(shown.loc[shown["breakdown"] == "total", "n"].astype(int)))
+    n_total = str(totals[0]) if len(totals) == 1 else f"{totals[0]} to {totals[-1]} (by row, see the table)"
+    title = f"{spec['label']}: {spec['title']}" if spec["label"] else spec["title"]
+    modelled_note = " Faded, dashed bars marked (modelled) rest on assumptions, not published values." \
+        if shown["modelled"].any() else ""
+    source = source_line(data, spec["label"])
+    subtitle = textwrap.wrap(f"Base: {spec['base']}. Unweighted n = {n_total}. Black ticks: published values. "
+                             f"Bases under {rules.min_base} are shown as counts.{modelled_note} {source}", SUBTITLE_WIDTH)
+    show_html(anchor_html(figure_id))
+    chart = heatmap_chart(table, title, subtitle, rules) if spec["chart"] == "heatmap" else bar_chart(table, title, subtitle, rules, spec["chart"])
+    show_chart(chart)
+    show_html(f"<p><strong>Base:</strong> {html.escape(spec['base'])}; unweighted n = {n_total}. {html.escape(source)}</p>",
+              html_table(table_for_readers(table, rules)),
+              "<p>", download_link(csv_for_download(table, data), f"{figure_id}.csv"), "</p>")
+    return table
+
+
+def show_differences(table: pd.DataFrame, rules: ReportingRules) -> pd.DataFrame:
+    """The group comparisons of a figure, judged by the report's difference rule."""
+    diffs = group_differences(table[table["shown"]], rules)
+    if not diffs.empty:
+        labels = table.drop_duplicates("indicator_id").set_index("indicator_id")["label"]
+        view = diffs.assign(Indicator=diffs["indicator_id"].map(labels))[["Indicator", "breakdown", "gap_points", "verdict"]]
+        show_html(html_table(view.rename(columns={"breakdown": "Breakdown", "gap_points": "Largest gap (points)", "verdict": "Reading"})))
+    return diffs
+
+
+def glue_values(data: CountryData, rules: ReportingRules, table: pd.DataFrame,
+                names: dict[str, tuple[str, str]]) -> dict[str, float]:
+    """Glue named estimates of a figure for the prose (``{glue:text}`name:.0f```).
+
+    The prose quotes the groups the report quotes, whatever breakdowns the figure was
+    drawn with: a group missing from ``table`` is read from the store for the prose alone.
+    Only cells with a published twin may be glued: prose never presents a modelled value.
+    """
+    breakdown_of = {g: b for b, groups in GROUPS.items() for g in groups}
+    needed = {breakdown_of[group] for _, group in names.values()} - set(table["breakdown"])
+    if needed:
+        table = pd.concat([table, figure_table(data, table["figure_id"].iloc[0], rules, sorted(needed))], ignore_index=True)
+    values = {}
+    for name, (indicator_id, group) in names.items():
+        if bool(lookup(table, indicator_id, group, "modelled")):
+            raise ValueError(f"glue {name!r}: {indicator_id} / {group} has no published value; prose must not present it")
+        values[name] = float(lookup(table, indicator_id, group, "estimate"))
+        glue(name, values[name], display=False)
+    return values
+
+
+def show_sample(data: CountryData, rules: ReportingRules, anchor: str | None = None, caption: str = "") -> pd.DataFrame:
+    """The achieved sample beside the sizes the report prints."""
+    sample = sample_table(data, rules)
+    head = (anchor_html(anchor) if anchor else "") + (f"<p>{html.escape(caption)}</p>" if caption else "")
+    show_html(head, html_table(sample), "<p>", download_link(sample, "sample.csv", "this table"), "</p>")
+    return sample
+
+
+def show_rank_orders(ranks: pd.DataFrame) -> None:
+    """Published orders (findings printed only in words) beside the estimates that should honour them."""
+    show_html(anchor_html("rank-orders"), html_table(ranks))
