@@ -2,10 +2,15 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 STAMP := $(VENV)/.installed
+NOTEBOOKS := $(wildcard notebooks/*.ipynb)
+LIBRARY := $(shell find lib/dharm -name '*.py') lib/pyproject.toml
+DATA := $(shell find data -type f)
+EXECUTED := _build/executed/.stamp
+HTML := _build/html/index.html
+LEDGER := _build/reproduction.csv
 
-.PHONY: book test setup notebooks html ledger synthetic benchmark clean
+.PHONY: book test setup notebooks html ledger estimates synthetic benchmark clean
 
 setup: $(STAMP)
 $(STAMP): requirements.txt lib/pyproject.toml
@@ -15,27 +20,43 @@ $(STAMP): requirements.txt lib/pyproject.toml
 	$(BIN)/pip install --quiet --no-deps -e ./lib
 	touch $(STAMP)
 
-# Execute every chapter with papermill (in place, two at a time), render, write the ledger.
-book: setup notebooks html ledger
+# Execute the notebooks whose inputs changed (papermill, two at a time), render, write the ledger.
+# Each step runs only when a file it reads is newer than what it wrote; the notebook step then
+# compares content hashes, so a checkout that only touched file times executes nothing.
+book: setup $(EXECUTED) $(HTML) $(LEDGER)
+
+estimates: setup
+	$(BIN)/python -m dharm estimates
+
+$(EXECUTED): $(NOTEBOOKS) $(LIBRARY) $(DATA) requirements.txt $(STAMP)
+	$(BIN)/python -m dharm notebooks
+	mkdir -p $(@D) && touch $@
 
 notebooks: setup
-	$(BIN)/python -m dharm.build execute $(NOTEBOOKS)
+	$(BIN)/python -m dharm notebooks
+
+# Rendered again only when a page's source changed (make compares file times).
+$(HTML): $(NOTEBOOKS) _config.yml _toc.yml intro.md $(wildcard _static/*) $(STAMP)
+	$(BIN)/jupyter-book build . -W --keep-going
+	touch $@
 
 html: setup
 	$(BIN)/jupyter-book build . -W --keep-going
 
-ledger: setup
-	$(BIN)/python -m dharm.ledger --out _build/reproduction.csv
+$(LEDGER): $(LIBRARY) $(DATA) $(STAMP)
+	$(BIN)/python -m dharm ledger --out $@
 
-# Regenerate the synthetic microdata (only when the published data or the generator change).
+ledger: setup $(LEDGER)
+
+# Regenerate the synthetic survey microdata (only when the published data or the generator change).
 synthetic: setup
-	$(BIN)/python -m dharm.synthetic
+	$(BIN)/python -m dharm synthetic
 
-test: setup html ledger
+test: setup $(HTML) $(LEDGER)
 	$(BIN)/python -m pytest
 
 benchmark: setup
-	$(BIN)/python -m dharm.benchmark
+	$(BIN)/python -m dharm benchmark
 
 clean:
 	rm -rf _build

@@ -1,48 +1,126 @@
-"""Speed and memory of the main steps, printed as figures (``make benchmark``).
+"""Speed and memory of the book's main steps, side by side in one run (``make benchmark``).
 
-Not a test: the numbers depend on the machine. Targets are judged by reading them.
+Not a test: absolute times depend on the machine, so each comparison is printed with its
+ratio, which holds on a noisy machine. Compared: every survey estimate through the store
+(cold and warm) against the per-call path; a clean and a no-op ``make book``; jupyter-book's
+own cached execution (``execute_notebooks: cache``) of the same notebooks, cold and no-op,
+as the reference; peak memory.
 """
 from __future__ import annotations
 
 import resource
+import shutil
+import subprocess
+import sys
+import tempfile
 import time
 import tracemalloc
+from pathlib import Path
+from typing import TextIO
 
-from .figures import figure_table, load_country
-from .keyfindings import chapter4_numbers, summary_numbers
+import yaml
+
+from .config import BUILD_DIR, GROUPS, REPO_ROOT
+from .io.country import load_country
 from .ledger import build_ledger
-from .reporting import ReportingRules
+from .stats.estimation import estimate_indicator
+from .stats.store import compute_estimates, estimate_store, read_store
 from .synthetic import generate
 
-
-def timed(label: str, fn, repeat: int = 1):
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - start)
-    print(f"{label:<48} {best * 1000:9.1f} ms")
-    return result
+BOOK_FILES = ("_config.yml", "_toc.yml", "intro.md", "notebooks", "_static")
 
 
-def main() -> None:
+def _seconds(fn) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - start, result
+
+
+def per_call_estimates(data) -> int:
+    """Every indicator x breakdown through the per-call path (a design built per call, as before the store)."""
+    calls = 0
+    for indicator_id, indicator in data.indicators.iterrows():
+        frame = data.surveys[indicator["file"]]
+        breakdowns = [b for b in GROUPS if b == "total" or b in frame.columns]
+        estimate_indicator(frame, indicator, breakdowns)
+        calls += len(breakdowns)
+    return calls
+
+
+def _make(target: str) -> float:
+    start = time.perf_counter()
+    subprocess.run(["make", target], cwd=REPO_ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def _jupyter_book_cached(folder: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run([str(Path(sys.executable).with_name("jupyter-book")), "build", str(folder)], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def _book_copy(folder: Path) -> Path:
+    """The book's sources in ``folder``, configured for jupyter-book's own cached execution."""
+    for name in BOOK_FILES:
+        source = REPO_ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, folder / name)
+    config = yaml.safe_load((folder / "_config.yml").read_text())
+    config["execute"] = {"execute_notebooks": "cache", "timeout": 600}
+    (folder / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    return folder
+
+
+def _clear_store() -> None:
+    shutil.rmtree(BUILD_DIR / "estimates", ignore_errors=True)
+    read_store.cache_clear()
+
+
+def run_benchmark(out: TextIO) -> None:
+    """Measure and print every comparison."""
+    rows: list[tuple[str, float, str]] = []
+
+    def line(label: str, seconds: float, note: str = "") -> float:
+        rows.append((label, seconds, note))
+        out.write(f"{label:<58} {seconds:8.2f} s  {note}\n")
+        out.flush()
+        return seconds
+
+    out.write("Every survey estimate of the book\n")
+    data = load_country()
+    load = line("load and validate the survey files", _seconds(lambda: data.surveys)[0])
     tracemalloc.start()
-    data = timed("load and validate Cambodia data", load_country, 3)
-    rules = ReportingRules()
-    timed("estimate Figure 6 (18 indicators x 6 groups)", lambda: figure_table(data, "fig06", rules), 3)
-    timed("estimate Figure 13 (small bases)", lambda: figure_table(data, "fig13", rules), 3)
-    chapter1 = [f for f, c in data.figures["chapter"].items() if str(c) == "1" and f != "sample"]
-    chapter2 = [f for f, c in data.figures["chapter"].items() if str(c) == "2"]
-    timed(f"every chapter-1 survey figure ({len(chapter1)})", lambda: [figure_table(data, f, rules) for f in chapter1])
-    timed(f"every chapter-2 survey figure ({len(chapter2)})", lambda: [figure_table(data, f, rules) for f in chapter2])
-    timed("executive summary numbers (recomputed, linked)", lambda: summary_numbers(data, rules))
-    timed("chapter-4 numbers (insights, recommendations)", lambda: chapter4_numbers(data, rules))
-    timed("reproduction ledger (all pages)", build_ledger)
-    timed("generate the synthetic survey", generate)
+    cold, (estimates, _) = _seconds(lambda: compute_estimates(data))
     _, peak = tracemalloc.get_traced_memory()
-    print(f"{'peak Python memory (tracemalloc)':<48} {peak / 2**20:9.1f} MiB")
-    print(f"{'max resident set size':<48} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:9.1f} MiB")
+    tracemalloc.stop()
+    line(f"store, cold: {len(estimates)} estimates in one batched pass", cold + load,
+         f"(validation {load:.1f} s + svy {cold:.1f} s; peak Python memory {peak / 2**20:.0f} MiB)")
+    _clear_store()
+    first, _ = _seconds(lambda: estimate_store(load_country()))
+    line("store, cold, through estimate_store (compute + write)", first)
+    read_store.cache_clear()
+    warm = line("store, warm: hash the inputs and read the table", _seconds(lambda: estimate_store(load_country()))[0])
+    fresh = line("store, warm, in a fresh process (python -m dharm estimates)", _seconds(lambda: subprocess.run(
+        [sys.executable, "-m", "dharm", "estimates"], check=True, stdout=subprocess.DEVNULL))[0], "(interpreter and imports included)")
+    per_call, calls = _seconds(lambda: per_call_estimates(load_country()))
+    line(f"per-call path: {calls} calls, a design built for each", per_call,
+         f"-> store cold is {per_call / first:.0f}x faster, warm {per_call / max(warm, 1e-6):.0f}x")
+    line("reproduction ledger (750 numbers), store warm", _seconds(lambda: build_ledger(load_country()))[0])
+    line("generate the synthetic survey", _seconds(lambda: generate())[0])
 
-
-if __name__ == "__main__":
-    main()
+    out.write("\nBuilding the book (virtual environment present)\n")
+    shutil.rmtree(BUILD_DIR, ignore_errors=True)
+    read_store.cache_clear()
+    clean = line("make book, clean (no _build)", _make("book"))
+    noop = line("make book, nothing changed", _make("book"))
+    with tempfile.TemporaryDirectory() as tmp:
+        book = _book_copy(Path(tmp) / "book")
+        _clear_store()
+        jb_cold = line("jupyter-book execute_notebooks: cache, cold (reference)", _jupyter_book_cached(book))
+        jb_noop = line("jupyter-book execute_notebooks: cache, nothing changed", _jupyter_book_cached(book))
+    out.write(f"\nclean make book / jupyter-book cached cold: {clean / jb_cold:.2f} (below 1: faster)\n")
+    out.write(f"no-op make book / jupyter-book cached no-op: {noop / jb_noop:.2f}\n")
+    out.write(f"\n{'max resident set size, this process':<58} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:8.0f} MiB\n")
+    out.write(f"{'max resident set size, largest child process':<58} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:8.0f} MiB\n")
+    out.write("\nThe tests\n")
+    line("make test (venv present, book built)", _make("test"))

@@ -1,62 +1,166 @@
-"""Execute the chapter notebooks with papermill, in parallel, leaving no volatile metadata.
+"""Execute the book's notebooks with papermill, skipping those whose inputs have not changed.
 
-``python -m dharm.build execute notebooks/*.ipynb`` runs each notebook in place with its
-default parameters (or ``-p name value`` overrides) and strips papermill's timestamps,
-so a rebuild with unchanged inputs leaves the committed notebooks byte-identical.
+A notebook's inputs are its cells' source, the parameters it runs with, the library's code,
+the data and the pinned requirements; their hash is recorded under ``_build/executed/`` with
+the hash of the notebook it produced. A notebook whose inputs and committed file both match
+the record is not run again, as jupyter-book's own cache would skip it. Runs write to a
+temporary file first: the committed notebook is replaced only by a successful run, and only
+when its bytes change, so a rebuild with nothing changed leaves it untouched.
 """
 from __future__ import annotations
 
-import argparse
+import hashlib
 import json
+import os
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 import papermill as pm
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from .config import BUILD_DIR, DATA_ROOT, DEFAULT_COUNTRY, LIBRARY_DIR, REPO_ROOT
+from .io.country import load_country
+from .stats.store import estimate_store
 
 VOLATILE_NOTEBOOK_KEYS = ("start_time", "end_time", "duration", "exception", "input_path", "output_path")
+RECORD_DIR = BUILD_DIR / "executed"
+RUNS_DIR = BUILD_DIR / "runs"
+KERNEL = "python3"
 
 
-def clean_metadata(path: Path) -> None:
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one notebook: ``unchanged`` (skipped), ``executed`` or ``failed``."""
+
+    notebook: Path
+    status: str
+    seconds: float = 0.0
+    message: str = ""
+
+
+def _digest(parts: list[bytes]) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(hashlib.sha256(part).digest())
+    return h.hexdigest()
+
+
+def source_digest(notebook: Path) -> str:
+    """The notebook's cells (type, source, tags) and kernel: what a run executes, not what it printed."""
+    nb = nbformat.read(notebook, as_version=4)
+    cells = [[c.cell_type, c.source, sorted(c.metadata.get("tags", []))] for c in nb.cells]
+    return _digest([json.dumps([cells, nb.metadata.get("kernelspec", {}).get("name", "")]).encode()])
+
+
+def tree_digest(files: list[Path]) -> str:
+    """The names and bytes of some files (the library, the data)."""
+    files = sorted(files)
+    return _digest([str(p.relative_to(REPO_ROOT)).encode() + b"\0" + p.read_bytes() for p in files])
+
+
+def environment_digest() -> str:
+    """The library's code, the data and the pinned requirements: the inputs shared by every notebook."""
+    library = [p for p in LIBRARY_DIR.rglob("*.py")] + [LIBRARY_DIR.parent / "pyproject.toml"]
+    data = [p for p in DATA_ROOT.rglob("*") if p.is_file()]
+    return _digest([tree_digest(library).encode(), tree_digest(data).encode(), (REPO_ROOT / "requirements.txt").read_bytes()])
+
+
+def inputs_digest(notebook: Path, parameters: dict, environment: str) -> str:
+    """Everything one notebook's outputs depend on."""
+    return _digest([source_digest(notebook).encode(), json.dumps(parameters, sort_keys=True).encode(), environment.encode()])
+
+
+def _record_path(notebook: Path, record_dir: Path) -> Path:
+    return record_dir / f"{notebook.stem}.json"
+
+
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def is_current(notebook: Path, inputs: str, record_dir: Path = RECORD_DIR) -> bool:
+    """True when the notebook was produced from these inputs and has not been edited since."""
+    record = _record_path(notebook, record_dir)
+    if not record.is_file():
+        return False
+    saved = json.loads(record.read_text())
+    return saved.get("inputs") == inputs and saved.get("output") == _file_digest(notebook)
+
+
+def clean_metadata(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Drop papermill's timing and path fields from a notebook and its cells."""
-    nb = nbformat.read(path, as_version=4)
     pm_meta = nb.metadata.get("papermill", {})
     for key in VOLATILE_NOTEBOOK_KEYS:
         pm_meta.pop(key, None)
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
-    nbformat.write(nb, path)
+    return nb
 
 
-def execute(notebook: Path, output: Path | None = None, parameters: dict | None = None) -> float:
-    """Run one notebook (kernel in its own folder); return the seconds it took."""
+def execute(notebook: Path, output: Path, parameters: dict | None = None) -> float:
+    """Run ``notebook`` (kernel in its own folder) into ``output``, via a temporary file; return the seconds.
+
+    ``output`` is written only when the run succeeds, and only if its bytes change.
+    """
     start = time.perf_counter()
-    output = output or notebook
-    pm.execute_notebook(str(notebook), str(output), parameters=parameters or {}, cwd=str(notebook.parent),
-                        kernel_name="python3", progress_bar=False)
-    clean_metadata(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_name(f".{output.stem}.{os.getpid()}.tmp.ipynb")
+    try:
+        pm.execute_notebook(str(notebook), str(tmp), parameters=parameters or {}, cwd=str(notebook.parent),
+                            kernel_name=KERNEL, progress_bar=False)
+        nbformat.write(clean_metadata(nbformat.read(tmp, as_version=4)), tmp)
+        if output.is_file() and output.read_bytes() == tmp.read_bytes():
+            tmp.unlink()
+        else:
+            tmp.replace(output)
+    finally:
+        tmp.unlink(missing_ok=True)
     return time.perf_counter() - start
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("execute")
-    run.add_argument("notebooks", nargs="+", type=Path)
-    run.add_argument("-p", nargs=2, action="append", metavar=("NAME", "JSON_VALUE"), default=[],
-                     help="parameter override, value as JSON (e.g. -p confidence 0.9)")
-    run.add_argument("--jobs", type=int, default=2)
-    args = parser.parse_args(argv)
-    params = {name: json.loads(value) for name, value in args.p}
-    start = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        futures = {nb: pool.submit(execute, nb, None, params) for nb in args.notebooks}
-        for nb, fut in futures.items():
-            print(f"executed {nb} in {fut.result():.1f} s")
-    print(f"all notebooks: {time.perf_counter() - start:.1f} s")
+def _execute_in_place(notebook: Path, inputs: str, record_dir: Path) -> Outcome:
+    try:
+        seconds = execute(notebook, notebook)
+    except pm.PapermillExecutionError as exc:
+        return Outcome(notebook, "failed", message=f"cell {exc.exec_count}: {exc.ename}: {exc.evalue}")
+    except Exception as exc:  # a kernel that dies, a notebook that cannot be read: report, do not hide
+        return Outcome(notebook, "failed", message=f"{type(exc).__name__}: {exc}")
+    record_dir.mkdir(parents=True, exist_ok=True)
+    _record_path(notebook, record_dir).write_text(json.dumps({"inputs": inputs, "output": _file_digest(notebook)}))
+    return Outcome(notebook, "executed", seconds)
 
 
-if __name__ == "__main__":
-    main()
+def build_notebooks(notebooks: list[Path], jobs: int = 2, force: bool = False, show_progress: bool = True,
+                    record_dir: Path = RECORD_DIR) -> list[Outcome]:
+    """Execute, in place and in parallel, the notebooks whose inputs changed (all with ``force``)."""
+    environment = environment_digest()
+    inputs = {nb: inputs_digest(nb, {}, environment) for nb in notebooks}
+    todo = [nb for nb in notebooks if force or not is_current(nb, inputs[nb], record_dir)]
+    outcomes = [Outcome(nb, "unchanged") for nb in notebooks if nb not in todo]
+    if todo:
+        estimate_store(load_country(DEFAULT_COUNTRY))  # compute the default store once, before the parallel runs
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TimeElapsedColumn(), disable=not show_progress or not todo) as progress:
+        task = progress.add_task("executing notebooks", total=len(todo))
+        with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+            futures = {pool.submit(_execute_in_place, nb, inputs[nb], record_dir): nb for nb in todo}
+            for future in as_completed(futures):
+                outcome = future.result()
+                outcomes.append(outcome)
+                progress.advance(task)
+                progress.console.print(f"{outcome.status:>9} {outcome.notebook.name}"
+                                       + (f" in {outcome.seconds:.1f} s" if outcome.seconds else "")
+                                       + (f": {outcome.message}" if outcome.message else ""))
+    order = {nb: i for i, nb in enumerate(notebooks)}
+    return sorted(outcomes, key=lambda o: order[o.notebook])
+
+
+def run_notebook(notebook: Path, parameters: dict, name: str) -> Path:
+    """An analyst's rerun with other parameters, written under ``_build/runs/<name>/``; the book is untouched."""
+    output = RUNS_DIR / name / notebook.name
+    execute(notebook, output, parameters)
+    return output
