@@ -1,4 +1,4 @@
-"""Shared fixtures: the loaded Cambodia data (read once) and a writable copy of data/."""
+"""Shared fixtures: the Cambodia data and its estimate store (read once), and a writable copy of data/."""
 from __future__ import annotations
 
 import shutil
@@ -7,15 +7,29 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dharm.data import DATA_ROOT, load_codebook, load_indicators
+from dharm.config import DATA_ROOT
+from dharm.io.country import load_country
+from dharm.io.survey import load_codebook, load_indicators
+from dharm.ledger import build_ledger
+from dharm.stats.rules import ReportingRules
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")
 def country_data():
-    from dharm.figures import load_country
     return load_country("cambodia")
+
+
+@pytest.fixture(scope="session")
+def rules():
+    return ReportingRules()
+
+
+@pytest.fixture(scope="session")
+def ledger(country_data, rules):
+    """The reproduction ledger with the report's rules (computed once: it reads the estimate store)."""
+    return build_ledger(country_data, rules)
 
 
 @pytest.fixture()
@@ -31,7 +45,7 @@ def data_copy(tmp_path: Path) -> Path:
 
 
 def edit_csv(path: Path, row: int, column: str, value: str) -> None:
-    """Change one cell of a CSV in a test's private data copy."""
+    """Change one cell of a CSV in a test's private data copy (``row`` 0 is the first line after the header)."""
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     frame.loc[row, column] = value
     frame.to_csv(path, index=False)

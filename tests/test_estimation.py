@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from dharm.estimation import estimate_proportion
+from dharm.stats.estimation import estimate_proportion
 
 # Two strata, two PSUs each, eight respondents.
 TINY = pd.DataFrame({

@@ -2,7 +2,7 @@
 import pandas as pd
 import pytest
 
-from dharm.reporting import ReportingRules, apply_reporting_rules, format_estimate, group_differences
+from dharm.stats.rules import ReportingRules, apply_reporting_rules, format_estimate, group_differences
 
 
 def table(rows):
@@ -11,13 +11,13 @@ def table(rows):
 
 def test_small_base_is_a_count_not_a_percentage():
     rules = ReportingRules()
-    row = pd.Series({"estimate": 31.0, "ci_low": 20.0, "ci_high": 44.0, "n": 49, "n_positive": 15, "modelled": False, "file": "children"})
+    row = pd.Series({"estimate": 31.0, "ci_low": 20.0, "ci_high": 44.0, "n": 49, "n_positive": 15, "modelled": False, "respondent": "children"})
     assert format_estimate(row, rules) == "15 of 49 children"
     assert format_estimate(pd.Series({**row, "n": 50}), rules) == "31% (20-44)"
 
 
 def test_min_base_is_a_parameter():
-    row = pd.Series({"estimate": 31.0, "ci_low": 20.0, "ci_high": 44.0, "n": 40, "n_positive": 12, "modelled": False, "file": "children"})
+    row = pd.Series({"estimate": 31.0, "ci_low": 20.0, "ci_high": 44.0, "n": 40, "n_positive": 12, "modelled": False, "respondent": "children"})
     assert format_estimate(row, ReportingRules(min_base=30)) == "31% (20-44)"
     assert format_estimate(row, ReportingRules(min_base=50)) == "12 of 40 children"
 
