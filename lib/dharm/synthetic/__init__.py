@@ -4,7 +4,8 @@ The report's microdata are not public. To let every chapter compute its figures 
 the real analysis would (weights, clusters, strata, skip patterns), this package builds a
 record-level stand-in, one step per module:
 
-``settings``  the design constants;
+``settings``  the design constants, read from the published sample sizes and the design
+              rows of ``data/<country>/survey/assumptions.csv`` (nothing typed in code);
 ``design``    villages (PSUs) in an urban and a rural stratum, a screening roster of
               households with their children aged 12-17, and the interviewed
               internet-using children (one per household, to quotas by age and sex) with
@@ -30,7 +31,8 @@ Everything is seeded; the same inputs give byte-identical files on the same mach
 Run ``python -m dharm.synthetic`` to regenerate ``data/cambodia/survey/*_synthetic.csv``.
 """
 from .run import SEED, generate, main, write
-from .settings import DesignSettings, design_assumptions
+from .settings import DesignSettings, design_assumptions, design_settings
 from .targets import calibration_inputs, load_assumptions
 
-__all__ = ["SEED", "DesignSettings", "calibration_inputs", "design_assumptions", "generate", "load_assumptions", "main", "write"]
+__all__ = ["SEED", "DesignSettings", "calibration_inputs", "design_assumptions", "design_settings", "generate",
+           "load_assumptions", "main", "write"]

@@ -17,7 +17,7 @@ import pandas as pd
 from ..data import GROUPS, load_codebook
 from .answers import generate_variable
 from .assign import Assigner
-from .settings import DesignSettings, age_group, age_split, quota_key
+from .settings import DesignSettings, age_group, age_split
 from .targets import Sources
 from .weights import rake
 
@@ -46,11 +46,12 @@ def build_roster(rng: np.random.Generator, s: DesignSettings) -> pd.DataFrame:
     stratum = np.array([urban] * s.n_urban_psus + [rural] * (s.n_psus - s.n_urban_psus))
     psu_weight = village_weights(rng, s.n_psus, s.psu_weight_sd)
     hh_psu = np.sort(np.arange(s.n_households) % s.n_psus)
-    n_kids = rng.choice([1, 2, 3], size=s.n_households, p=list(s.children_per_household))
+    n_kids = rng.choice(list(s.children_per_household), size=s.n_households, p=list(s.children_per_household.values()))
     hh = np.repeat(np.arange(s.n_households), n_kids)
     psu = hh_psu[hh]
     n = len(hh)
-    age = rng.choice(np.arange(12, 18), n, p=np.repeat(s.age_band_shares, 2) / 2)
+    ages, probs = s.age_probabilities()
+    age = rng.choice(ages, n, p=probs)
     roster = pd.DataFrame({
         "roster_id": [f"R{i:05d}" for i in range(1, n + 1)],
         "household_id": [f"H{h + 1:05d}" for h in hh],
@@ -60,7 +61,7 @@ def build_roster(rng: np.random.Generator, s: DesignSettings) -> pd.DataFrame:
         "area": stratum[psu],
         "age": age,
         "age_group": age_group(age),
-        "sex": rng.choice(["boy", "girl"], n),
+        "sex": rng.choice(list(GROUPS["sex"]), n),
     })
     roster["age_split"] = age_split(roster["age_group"])
     roster["weight"] *= s.population_12_17 / roster["weight"].sum()
@@ -77,7 +78,7 @@ def pick_interviewed(rng: np.random.Generator, s: DesignSettings, users: pd.Data
     cap = FIRST_CAP
     while sum(quota.values()) > 0:
         for idx, row in candidates.iterrows():
-            key = (quota_key(row["age"], row["age_group"]), row["sex"])
+            key = (s.quota_band(row["age"]), row["sex"])
             if idx in picked or quota.get(key, 0) == 0 or per_psu.get(row["psu"], 0) >= cap:
                 continue
             picked.append(idx)
@@ -109,13 +110,13 @@ def build_design(rng: np.random.Generator, s: DesignSettings, sources: Sources,
     return roster, children.drop(columns=["roster_id", "used_internet_3m"])
 
 
-def caregiver_frame(children: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+def caregiver_frame(children: pd.DataFrame, rng: np.random.Generator, s: DesignSettings) -> pd.DataFrame:
     """One caregiver per child; caregiver sex and age are assumptions (see assumptions.csv)."""
     n = len(children)
     out = children[["child_id", "household_id", "psu", "stratum", "weight", "area", "age_group", "sex"]].copy()
     out.insert(0, "caregiver_id", [f"G{i:04d}" for i in range(1, n + 1)])
-    out["cg_sex"] = rng.choice(["female", "male"], n, p=[0.7, 0.3])
-    out["cg_age_group"] = rng.choice(["18-29", "30-39", "40-49", "50+"], n, p=[0.1, 0.35, 0.35, 0.2])
+    out["cg_sex"] = rng.choice(list(s.cg_sex), n, p=list(s.cg_sex.values()))
+    out["cg_age_group"] = rng.choice(list(s.cg_age_group), n, p=list(s.cg_age_group.values()))
     return out
 
 

@@ -17,7 +17,7 @@ from ..data import DataValidationError, country_dir, load_codebook, load_indicat
 from .answers import answer_file
 from .assign import Assigner
 from .design import build_design, caregiver_frame, caregiver_internet_tilt
-from .settings import DesignSettings
+from .settings import DesignSettings, design_settings
 from .targets import Sources, load_assumptions
 
 SEED = 20201011  # first day of fieldwork
@@ -28,12 +28,12 @@ ANSWERED_FILES = ("children", "caregivers")  # the roster's one question is answ
 def generate(country: str = "cambodia", seed: int = SEED, settings: DesignSettings | None = None,
              data_root: Path | str | None = None) -> dict[str, pd.DataFrame]:
     """Build all three synthetic files in memory (validated against the codebook by :func:`write`)."""
-    s = settings or DesignSettings()
+    s = settings if settings is not None else design_settings(country, data_root)
     rng = np.random.default_rng(seed)
     sources = Sources(load_published(country, data_root), load_indicators(data_root), load_assumptions(country, data_root))
     codebook = load_codebook(data_root)
     roster, children = build_design(rng, s, sources, data_root)
-    caregivers = caregiver_frame(children, rng)
+    caregivers = caregiver_frame(children, rng, s)
     frames = {"household_roster": roster, "children": children, "caregivers": caregivers}
     for file in ANSWERED_FILES:
         spec = codebook.variables(file)

@@ -10,33 +10,30 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from ..data import GROUPS, DataValidationError, country_dir
-from .settings import design_assumptions
+from ..data import GROUPS, DataValidationError
+from .settings import assumptions_path, design_rows, read_assumptions
 
 
 def load_assumptions(country: str = "cambodia", data_root: Path | str | None = None) -> pd.DataFrame:
-    """The one file that lists every value the generator needs but the report does not publish."""
-    path = country_dir(country, data_root) / "survey" / "assumptions.csv"
-    if not path.is_file():
-        raise DataValidationError(f"{path}: file not found")
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    for col in ("file", "variable", "codes", "breakdown", "group", "value", "reason"):
-        if col not in frame.columns:
-            raise DataValidationError(f"{path}: missing column {col!r}")
-    frame = frame[frame["file"] != "design"].reset_index(drop=True)  # design rows document DesignSettings
-    for i, row in enumerate(frame.itertuples(index=False), start=1):
+    """The answer rows of the one file that lists every value the generator needs but the report
+    does not publish (the ``design`` rows are read by :func:`~dharm.synthetic.settings.design_settings`)."""
+    path = assumptions_path(country, data_root)
+    frame = read_assumptions(country, data_root)
+    frame = frame.assign(_row=np.arange(1, len(frame) + 1))[frame["file"] != "design"].reset_index(drop=True)
+    for row in frame.itertuples(index=False):
         if row.breakdown not in GROUPS or row.group not in GROUPS[row.breakdown]:
-            raise DataValidationError(f"{path}, row {i}, column 'group': {row.group!r} is not a group of {row.breakdown!r}")
+            raise DataValidationError(f"{path}, row {row._row}, column 'group': {row.group!r} is not a group of {row.breakdown!r}")
         if row.reason.strip() == "":
-            raise DataValidationError(f"{path}, row {i}, column 'reason': every assumption needs a reason")
+            raise DataValidationError(f"{path}, row {row._row}, column 'reason': every assumption needs a reason")
         try:
             float(row.value)
         except ValueError:
-            raise DataValidationError(f"{path}, row {i}, column 'value': {row.value!r} is not a number") from None
+            raise DataValidationError(f"{path}, row {row._row}, column 'value': {row.value!r} is not a number") from None
     frame["value"] = frame["value"].astype(float)
-    return frame
+    return frame.drop(columns="_row")
 
 
 @dataclass
@@ -133,5 +130,5 @@ def calibration_inputs(published: pd.DataFrame, country: str = "cambodia",
                      "published numbers fitted": int((fitted["respondent"] == respondent).sum()),
                      "assumed values": int((assumptions["file"] == file).sum())})
     rows.append({"file": "design", "published numbers fitted": int(published["indicator_id"].str.startswith("sample_").sum()),
-                 "assumed values": len(design_assumptions(country, data_root))})
+                 "assumed values": len(design_rows(country, data_root))})
     return pd.DataFrame(rows)
