@@ -4,6 +4,11 @@ Within each age x sex x area cell, records are ranked by a score (a village effe
 noise, so that answers cluster by village as in a real survey) and the best-ranked take
 the answer; swaps then bring the weighted share to the cell's target, and greedy swaps
 across cells bring every published margin within reach. Published counts are hit exactly.
+
+Every decision here rests on basic floating-point operations (add, multiply, divide,
+compare, absolute value, maximum) on weights already rounded to 4 decimals, and on sums
+taken in a fixed order, which IEEE 754 makes identical on every machine; no BLAS, LAPACK
+or transcendental function is called.
 """
 from __future__ import annotations
 

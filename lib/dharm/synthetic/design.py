@@ -9,6 +9,7 @@ one of them was chosen) are raked to the roster's estimated internet users.
 """
 from __future__ import annotations
 
+from decimal import Context, Decimal
 from pathlib import Path
 
 import numpy as np
@@ -19,9 +20,10 @@ from .answers import generate_variable
 from .assign import Assigner
 from .settings import DesignSettings, age_group, age_split
 from .targets import Sources
-from .weights import rake
+from .weights import population_controls, rake, round_weights
 
 RAKING_MARGINS = ("age_group", "sex", "area")  # the roster's totals of internet users the weights are raked to
+EXP_CONTEXT = Context(prec=30)  # decimal exponentials: correctly rounded, so the same on every machine
 FIRST_CAP = 10  # at most this many children per village at first ...
 LAST_CAP = 60  # ... raised one at a time up to this while quotas remain unfilled
 # Qualitative statements of the report honoured through the ranking of records (no numbers
@@ -35,8 +37,9 @@ FEMALE = "female"
 
 
 def village_weights(rng: np.random.Generator, n: int, sd: float) -> np.ndarray:
-    """Log-normal village weights."""
-    return np.exp(rng.normal(0.0, sd, n))
+    """Log-normal village weights. The exponential is taken in decimal arithmetic (correctly
+    rounded) rather than with ``np.exp``, whose SIMD code differs between CPUs."""
+    return np.array([float(Decimal(float(z)).exp(EXP_CONTEXT)) for z in rng.normal(0.0, sd, n)])
 
 
 def build_roster(rng: np.random.Generator, s: DesignSettings) -> pd.DataFrame:
@@ -64,7 +67,7 @@ def build_roster(rng: np.random.Generator, s: DesignSettings) -> pd.DataFrame:
         "sex": rng.choice(list(GROUPS["sex"]), n),
     })
     roster["age_split"] = age_split(roster["age_group"])
-    roster["weight"] *= s.population_12_17 / roster["weight"].sum()
+    roster["weight"] = round_weights(roster["weight"] * (s.population_12_17 / roster["weight"].sum()))
     return roster
 
 
@@ -106,7 +109,7 @@ def build_design(rng: np.random.Generator, s: DesignSettings, sources: Sources,
     roster["interviewed_child_id"] = roster["roster_id"].map(child_of).fillna("")
     n_users_hh = users.groupby("household_id").size()
     children["weight"] = children["weight"] * children["household_id"].map(n_users_hh).to_numpy()
-    children["weight"] = rake(children, users, RAKING_MARGINS)
+    children["weight"] = rake(children, population_controls(users, RAKING_MARGINS))
     return roster, children.drop(columns=["roster_id", "used_internet_3m"])
 
 

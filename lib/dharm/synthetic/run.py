@@ -19,6 +19,7 @@ from .assign import Assigner
 from .design import build_design, caregiver_frame, caregiver_internet_tilt
 from .settings import DesignSettings, design_settings
 from .targets import Sources, load_assumptions
+from .weights import round_weights
 
 SEED = 20201011  # first day of fieldwork
 FILES = ("household_roster", "children", "caregivers")
@@ -46,7 +47,7 @@ def generate(country: str = "cambodia", seed: int = SEED, settings: DesignSettin
     for file in FILES:
         frame = frames[file][list(codebook.variables(file)["variable"])].copy()
         frame["synthetic"] = True
-        frame["weight"] = frame["weight"].round(4)
+        frame["weight"] = round_weights(frame["weight"])  # already rounded; kept as the last word on the format
         out[file] = frame
     return out
 
