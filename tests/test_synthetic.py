@@ -17,7 +17,9 @@ import pytest
 import dharm
 from dharm import synthetic
 from dharm.data import DATA_ROOT, DataValidationError, load_published
-from dharm.synthetic import RakingError, design_settings, rake
+from dharm.ledger import TOLERANCE_GROUP, TOLERANCE_TOTAL
+from dharm.reporting import ReportingRules
+from dharm.synthetic import RakingError, assign, design_settings, rake
 from dharm.synthetic.fitting import fit_cells, regularised_least_squares, solve_exact
 from dharm.synthetic.settings import band_limits, split_proportionally
 
@@ -210,3 +212,10 @@ def test_generator_output_does_not_depend_on_cpu_features_blas_kernels_or_thread
         assert filecmp.cmp(DATA_ROOT / f"cambodia/survey/{name}_synthetic.csv",
                            data_copy / f"cambodia/survey/{name}_synthetic.csv", shallow=False), name
 
+
+def test_calibration_aims_inside_the_ledger_tolerances():
+    """The generator sits below the ledger in the library's layers, so it keeps its own aims;
+    they must be tighter than what the ledger accepts, and its small-group rule the report's."""
+    assert 0 < assign.AIM_TOTAL < TOLERANCE_TOTAL
+    assert 0 < assign.AIM_GROUP < TOLERANCE_GROUP
+    assert assign.SMALL_GROUP == ReportingRules().min_base
