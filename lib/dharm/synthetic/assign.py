@@ -26,7 +26,7 @@ CALIBRATE_MAX_ITER = 300  # greedy calibration moves per answer block
 CALIBRATE_SAMPLE = 200  # records inside / outside the block considered per move (random subsets)
 CALIBRATE_CLOSE = 0.0005  # stop once every margin is within 0.05 percentage points
 TOTAL_WEIGHT = 10.0  # in calibration a total's squared error weighs 10x a group's
-GROUP_WEIGHT = 1.0
+GROUP_WEIGHT = 1.0  # a group of SMALL_GROUP records or more
 SMALL_GROUP_WEIGHT = 0.2  # groups under SMALL_GROUP records are reported as counts, so they matter less
 SMALL_GROUP = 50  # the report's small-base rule
 # Calibration's aim for the margins the book tests: a total within AIM_TOTAL points and a

@@ -32,7 +32,7 @@ LAST_CAP = 60  # ... raised one at a time up to this while quotas remain unfille
 # whose noise has standard deviation 1.
 TILT_CAREGIVER_50_PLUS = -1.5
 TILT_CAREGIVER_FEMALE = -0.4
-OLDEST_CAREGIVERS = "50+"
+OLDEST_CAREGIVERS = "50+"  # the codebook's codes the tilts apply to
 FEMALE = "female"
 
 

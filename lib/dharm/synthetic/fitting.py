@@ -22,7 +22,7 @@ from .settings import CELL_COLUMNS
 
 PENALTY = 1000  # a margin's squared error weighs 1,000 times a cell's pull towards the prior
 TOTAL_IMPORTANCE = 3  # a total's residual is scaled 3x (its tolerance is half a group's, and it matters most)
-GROUP_IMPORTANCE = 1
+GROUP_IMPORTANCE = 1  # an age, sex or area group's residual as it is
 
 Number = int | float | Fraction
 

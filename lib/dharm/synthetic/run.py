@@ -22,7 +22,7 @@ from .targets import Sources, load_assumptions
 from .weights import round_weights
 
 SEED = 20201011  # first day of fieldwork
-FILES = ("household_roster", "children", "caregivers")
+FILES = ("household_roster", "children", "caregivers")  # written in this order
 ANSWERED_FILES = ("children", "caregivers")  # the roster's one question is answered with the design
 
 
