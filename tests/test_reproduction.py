@@ -126,16 +126,6 @@ def test_generator_is_deterministic_and_matches_committed_data(data_copy):
                            data_copy / f"cambodia/survey/{name}_synthetic.csv", shallow=False), name
 
 
-def test_design_constants_match_the_assumptions_file():
-    frame = pd.read_csv(DATA_ROOT / "cambodia/survey/assumptions.csv")
-    design = frame[frame["file"] == "design"].set_index("variable")["value"]
-    s = synthetic.DesignSettings()
-    assert design["population_12_17"] == s.population_12_17
-    assert design["n_urban_psus"] == s.n_urban_psus
-    assert design["age_band_shares"] == 100 * s.age_band_shares[0]
-    assert design["children_per_household"] == 100 * s.children_per_household[0]
-
-
 @pytest.mark.parametrize("experience, count, online", [
     ("talk_sex", 89, 31), ("asked_images", 88, None), ("money_for_images", 60, None), ("money_to_meet", 59, 30),
     ("extortion", 53, 21), ("images_shared", 72, None), ("sexual_comments", 154, None), ("unwanted_images", 161, None),
