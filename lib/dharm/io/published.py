@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from ..config import BREAKDOWNS, GROUPS, SCALED_SUFFIX, data_root
+from ..config import BREAKDOWNS, GROUPS, SCALED_SUFFIX, SURVEY_FILES, data_root
 from .errors import DataValidationError, parameter_error  # noqa: F401 (re-exported)
 from .survey import load_indicators
 from .tables import choice, matching, number, read_csv_text, row_rule, text, validate
@@ -321,8 +321,11 @@ def _recommendations(t: Tables) -> pa.DataFrameSchema:
 
 def _assumptions(t: Tables) -> pa.DataFrameSchema:
     return pa.DataFrameSchema({
-        "file": text(), "variable": text(), "codes": text(required=False), "breakdown": text(), "group": text(),
-        "value": number(), "reason": text("a reason for the assumption")})
+        "file": choice(("design", *SURVEY_FILES)), "variable": text(), "codes": text(required=False),
+        "breakdown": choice(BREAKDOWNS), "group": text(), "value": number(), "reason": text("a reason for the assumption")}, checks=[
+        row_rule("group", lambda d: _per_row(d, lambda r: r.group in GROUPS.get(r.breakdown, ())),
+                 "a group of the row's breakdown (" + "; ".join(f"{b}: {', '.join(g)}" for b, g in GROUPS.items()) + ")"),
+    ])
 
 
 def _as_int(column: str) -> Callable[[pd.DataFrame], pd.DataFrame]:

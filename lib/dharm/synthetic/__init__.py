@@ -54,9 +54,9 @@ value only in the last bit, which decides nothing unless two scores tie to the l
 Run ``python -m dharm.synthetic`` to regenerate ``data/cambodia/survey/*_synthetic.csv``.
 """
 from .run import SEED, generate, main, write
-from .settings import DesignSettings, design_assumptions, design_settings
-from .targets import calibration_inputs, load_assumptions
+from .settings import DesignSettings, design_settings
+from .targets import load_assumptions
 from .weights import RakingError, rake
 
-__all__ = ["SEED", "DesignSettings", "RakingError", "calibration_inputs", "design_assumptions", "design_settings",
+__all__ = ["SEED", "DesignSettings", "RakingError", "design_settings",
            "generate", "load_assumptions", "main", "rake", "write"]

@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..data import DataValidationError, asked_mask, parse_codes
+from ..io.errors import DataValidationError
+from ..io.survey import asked_mask, parse_codes
 from .assign import Assigner
 from .fitting import fit_cells
 from .targets import Block, Sources
@@ -22,7 +23,7 @@ DONT_KNOW_CODES = (8, 9)  # "don't know", "prefer not to say" (or "did not say")
 def generate_variable(frame: pd.DataFrame, file: str, var: str, codes: dict, asked_if: str,
                       assigner: Assigner, sources: Sources, tilt: np.ndarray | None = None) -> None:
     """Fill one answer column in place."""
-    pool = asked_mask(frame, asked_if, file, var).to_numpy()
+    pool = asked_mask(frame, asked_if, var).to_numpy()
     top = sources.blocks(file, var)
     frame[var] = np.nan
     if not pool.any():
@@ -58,6 +59,7 @@ def generate_any_of(frame: pd.DataFrame, file: str, indicator_id: str, assigner:
         frame[var] = 2.0
         blocks = sources.blocks(file, var)
         for b in blocks:
+            b.base = assigner.base_of(b.targets, everyone)
             b.targets = assigner.conditional(b.targets, everyone, any_mask)
             b.universe = None
         sub = Assigner(frame, assigner.rng, assigner.cluster_sd)
@@ -105,9 +107,15 @@ def fill_and_cover(frame: pd.DataFrame, file: str, variables: list[str], base: n
         blocks = sources.blocks(file, var)
         for b in blocks:
             universe = base if b.universe in (None, "") or not b.universe else asked_mask(frame, b.universe).to_numpy()
+            b.base = assigner.base_of(b.targets, universe)
+            extra = []
+            for t, u in b.extra:
+                extra_universe = base if not u else asked_mask(frame, u).to_numpy()
+                for k, v in assigner.base_of(t, extra_universe).items():
+                    b.base.setdefault(k, v)
+                extra.append((assigner.conditional(t, extra_universe, members), None))
             b.targets = assigner.conditional(b.targets, universe, members)
-            b.extra = [(assigner.conditional(t, base if not u else asked_mask(frame, u).to_numpy(), members), None)
-                       for t, u in b.extra]
+            b.extra = extra
             b.universe = None
         if blocks:
             _fill(frame, var, members, blocks, 2, assigner, None)
@@ -137,7 +145,7 @@ def generate_exclusive_group(frame: pd.DataFrame, file: str, none_variable: str,
     each of whom names at least one."""
     codes = {1: "Selected", 2: "Not selected"}
     generate_variable(frame, file, none_variable, codes, asked_if, assigner, sources)
-    base = asked_mask(frame, asked_if, file, none_variable).to_numpy()
+    base = asked_mask(frame, asked_if, none_variable).to_numpy()
     told = base & (frame[none_variable] == 2).to_numpy()
     residual = next((v for v in members_of_group if v.endswith("_someone_else")), None)
     named = [v for v in members_of_group if v != residual]
@@ -147,25 +155,31 @@ def generate_exclusive_group(frame: pd.DataFrame, file: str, none_variable: str,
 def _fill(frame: pd.DataFrame, var: str, pool: np.ndarray, blocks: list[Block], rest_code: int, assigner: Assigner,
           tilt: np.ndarray | None) -> None:
     """Assign ``blocks`` within ``pool``; the remainder gets ``rest_code`` (None: must be empty)."""
-    shares, counts, margin_targets = [], [], []
+    shares, counts, margin_targets, bases = [], [], [], []
     for block in blocks:
         universe = pool if block.universe is None else asked_mask(frame, block.universe).to_numpy()
         targets = assigner.conditional(block.targets, universe, pool)
+        base = dict(block.base) if block.universe is None else assigner.base_of(block.targets, universe)
         for extra_targets, extra_universe in block.extra:
             mask = pool if extra_universe is None else asked_mask(frame, extra_universe).to_numpy()
+            extra_base = assigner.base_of(extra_targets, mask) if extra_universe is not None else {}
             for k, v in assigner.conditional(extra_targets, mask, pool).items():
-                targets.setdefault(k, v)
+                if k not in targets:
+                    targets[k] = v
+                    if k in extra_base:
+                        base.setdefault(k, extra_base[k])
         if block.count is not None and ("total", "Total") not in targets and pool.any():
             targets[("total", "Total")] = 100.0 * block.count / pool.sum()  # only a count is printed
         shares.append(fit_cells(targets, assigner.cells, assigner.cell_weights(pool)))
         counts.append(block.count)
         margin_targets.append(targets)
+        bases.append(base)
     total = sum(shares) if shares else pd.Series(0.0, index=assigner.cells.index)
     if (total > 1).any():
         shares = [s / total.clip(lower=1) for s in shares]
-    parts = assigner.assign(pool, shares, counts, tilt, margin_targets)
+    parts = assigner.assign(pool, shares, counts, tilt, margin_targets, bases)
     taken = np.zeros(len(frame), bool)
-    for block, part in zip(blocks, parts):
+    for block, base, part in zip(blocks, bases, parts):
         taken |= part
         if block.children:
             # children's targets are shares of the whole universe; re-express within the parent
@@ -175,6 +189,7 @@ def _fill(frame: pd.DataFrame, var: str, pool: np.ndarray, blocks: list[Block], 
                 child.targets = {k: min(100.0, 100.0 * v / parent.get(k, parent.get(("total", "Total"), 0)))
                                  for k, v in child.absolute.items() if parent.get(k, parent.get(("total", "Total"), 0))}
                 child.universe = None
+                child.base = base  # the same published base as the parent's
             if not sub_rest:
                 last = block.children.pop()
                 sub_rest = sorted(last.codes)

@@ -15,7 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..data import DataValidationError
+from ..config import TOLERANCE_GROUP, TOLERANCE_TOTAL
+from ..io.errors import DataValidationError
 from .settings import CELL_COLUMNS, age_split
 
 PICK_MAX_SWAPS = 50  # swaps per cell to bring the picked records' weight near the cell's target
@@ -33,10 +34,11 @@ SMALL_GROUP = 50  # the report's small-base rule
 # group of SMALL_GROUP records or more within AIM_GROUP points, safely inside the book's
 # tolerances (0.5 and 1 point, see the ledger). Errors beyond the aim cost HINGE_WEIGHT
 # times their square on top, so calibration never trades a tested margin out of reach for
-# a closer total. Errors are measured on the records asked, never looser than on the
-# published base (a subset's share moves at least as much).
-AIM_TOTAL = 0.4
-AIM_GROUP = 0.8
+# a closer total. The aims hold on the published base; see Assigner.calibrate for how
+# they carry over to the records the targets are assigned among.
+AIM_SHARE = 0.8  # the aims are this share of the ledger's tolerances
+AIM_TOTAL = AIM_SHARE * TOLERANCE_TOTAL
+AIM_GROUP = AIM_SHARE * TOLERANCE_GROUP
 HINGE_WEIGHT = 1000.0
 
 
@@ -87,12 +89,22 @@ class Assigner:
             out[(breakdown, group)] = min(100.0, value * w[universe & sel].sum() / wp) if wp > 0 else 0.0
         return out
 
+    def base_of(self, keys, universe: np.ndarray) -> dict:
+        """Records and weight of each target's group in ``universe``: the base a published share is of."""
+        w = self.frame["weight"].to_numpy()
+        out = {}
+        for breakdown, group in keys:
+            sel = universe if breakdown == "total" else universe & (self.frame[breakdown] == group).to_numpy()
+            out[(breakdown, group)] = (int(sel.sum()), float(w[sel].sum()))
+        return out
+
     def assign(self, pool: np.ndarray, shares: list, counts: list, tilt: np.ndarray | None = None,
-               margin_targets: list | None = None) -> list[np.ndarray]:
+               margin_targets: list | None = None, bases: list | None = None) -> list[np.ndarray]:
         """Split ``pool`` into len(shares) disjoint parts with the given cell probabilities.
 
         After the cell-by-cell pick, each part is calibrated on its margins (``margin_targets``,
-        percent of the pool): greedy swaps that bring every weighted margin closer.
+        percent of the pool; ``bases``, the published base of each, see :meth:`calibrate`):
+        greedy swaps that bring every weighted margin closer.
         """
         w = self.frame["weight"].to_numpy()
         psu_codes, psu_index = np.unique(self.frame["psu"].to_numpy(), return_inverse=True)
@@ -119,7 +131,7 @@ class Assigner:
                 picked = pick(w[members], score[members], k, float(want[c]))
                 part[members[picked]] = True
             if margin_targets is not None:
-                part = self.calibrate(part, remaining, pool, margin_targets[b], count)
+                part = self.calibrate(part, remaining, pool, margin_targets[b], count, bases[b] if bases else None)
             parts.append(part)
             remaining &= ~part
             left = (left - probs).clip(lower=0)
@@ -147,12 +159,22 @@ class Assigner:
                     break
 
     def calibrate(self, part: np.ndarray, candidates: np.ndarray, pool: np.ndarray, targets: dict,
-                  count: int | None, max_iter: int = CALIBRATE_MAX_ITER, sample: int = CALIBRATE_SAMPLE) -> np.ndarray:
+                  count: int | None, base: dict | None = None, max_iter: int = CALIBRATE_MAX_ITER,
+                  sample: int = CALIBRATE_SAMPLE) -> np.ndarray:
         """Greedy swaps (and, without a fixed count, additions or removals) that reduce the
-        weighted squared error over all target margins; totals weigh ``TOTAL_WEIGHT`` times more."""
+        weighted squared error over all target margins; totals weigh ``TOTAL_WEIGHT`` times more.
+
+        ``base`` gives, per margin, the records and weight of its group in the published base
+        (the targets may have been moved to a smaller pool, e.g. the children who told
+        someone); without it the pool is the base. The base decides whether a group is small
+        (under ``SMALL_GROUP`` records) and turns the aims, which hold on the base, into
+        errors on the pool: a weight difference moves the pool's share more, by the ratio
+        of the group's weight in the base to its weight in the pool.
+        """
         if not targets:
             return part
         w = self.frame["weight"].to_numpy()
+        base = base or {}
         cols, goal, imp, slack = [], [], [], []
         for (breakdown, group), value in targets.items():
             sel = pool if breakdown == "total" else pool & (self.frame[breakdown] == group).to_numpy()
@@ -160,12 +182,13 @@ class Assigner:
                 continue
             cols.append(np.where(sel, w, 0.0) / w[sel].sum())
             goal.append(value / 100.0)
+            n_base, w_base = base.get((breakdown, group), (int(sel.sum()), float(w[sel].sum())))
             if breakdown == "total":
                 imp.append(TOTAL_WEIGHT)
-                slack.append(AIM_TOTAL / 100.0)
-            elif sel.sum() >= SMALL_GROUP:
+                slack.append(AIM_TOTAL / 100.0 * w_base / w[sel].sum())
+            elif n_base >= SMALL_GROUP:
                 imp.append(GROUP_WEIGHT)
-                slack.append(AIM_GROUP / 100.0)
+                slack.append(AIM_GROUP / 100.0 * w_base / w[sel].sum())
             else:  # groups under 50 records are reported as counts, so their margins matter less
                 imp.append(SMALL_GROUP_WEIGHT)
                 slack.append(np.inf)

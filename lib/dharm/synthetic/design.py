@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..data import GROUPS, load_codebook
+from ..config import GROUPS
+from ..io.survey import load_codebook
 from .answers import generate_variable
 from .assign import Assigner
 from .settings import DesignSettings, age_group, age_split

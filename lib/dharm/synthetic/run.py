@@ -13,7 +13,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..data import DataValidationError, country_dir, load_codebook, load_indicators, load_published, validate_survey
+from ..io.errors import DataValidationError
+from ..io.published import country_dir, load_table
+from ..io.survey import load_codebook, load_indicators, validate_survey
 from .answers import answer_file
 from .assign import Assigner
 from .design import build_design, caregiver_frame, caregiver_internet_tilt
@@ -31,7 +33,7 @@ def generate(country: str = "cambodia", seed: int = SEED, settings: DesignSettin
     """Build all three synthetic files in memory (validated against the codebook by :func:`write`)."""
     s = settings if settings is not None else design_settings(country, data_root)
     rng = np.random.default_rng(seed)
-    sources = Sources(load_published(country, data_root), load_indicators(data_root), load_assumptions(country, data_root))
+    sources = Sources(load_table("survey_estimates", country, data_root), load_indicators(data_root), load_assumptions(country, data_root))
     codebook = load_codebook(data_root)
     roster, children = build_design(rng, s, sources, data_root)
     caregivers = caregiver_frame(children, rng, s)

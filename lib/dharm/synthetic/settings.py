@@ -24,7 +24,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..data import GROUPS, DataValidationError, country_dir, load_codebook, load_indicators, load_published
+from ..config import GROUPS
+from ..io.errors import DataValidationError
+from ..io.published import country_dir, load_table
+from ..io.survey import load_codebook, load_indicators
 
 CELL_COLUMNS = ("age_group", "sex", "area")  # the cells inside which answers are assigned
 ASSUMPTION_COLUMNS = ("file", "variable", "codes", "breakdown", "group", "value", "reason")
@@ -113,38 +116,14 @@ def assumptions_path(country: str = "cambodia", data_root: Path | str | None = N
 
 
 def read_assumptions(country: str = "cambodia", data_root: Path | str | None = None) -> pd.DataFrame:
-    """The whole assumptions file as text, its columns checked (design and answer rows)."""
-    path = assumptions_path(country, data_root)
-    if not path.is_file():
-        raise DataValidationError(f"{path}: file not found")
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    for col in ASSUMPTION_COLUMNS:
-        if col not in frame.columns:
-            raise DataValidationError(f"{path}: missing column {col!r}")
-    return frame
+    """The whole assumptions file, validated by its schema (``dharm.io.published``): values are numbers."""
+    return load_table("assumptions", country, data_root)
 
 
 def design_rows(country: str = "cambodia", data_root: Path | str | None = None) -> pd.DataFrame:
-    """The ``design`` rows, values as numbers, each checked for a reason."""
-    path = assumptions_path(country, data_root)
+    """The ``design`` rows of the assumptions file."""
     frame = read_assumptions(country, data_root)
-    frame = frame.assign(_row=np.arange(1, len(frame) + 1))[frame["file"] == "design"].reset_index(drop=True)
-    values = []
-    for row in frame.itertuples(index=False):
-        if row.reason.strip() == "":
-            raise DataValidationError(f"{path}, row {row._row}, column 'reason': every assumption needs a reason")
-        try:
-            values.append(float(row.value))
-        except ValueError:
-            raise DataValidationError(f"{path}, row {row._row}, column 'value': {row.value!r} is not a number") from None
-    frame["value"] = values
-    return frame
-
-
-def design_assumptions(country: str = "cambodia", data_root: Path | str | None = None) -> pd.DataFrame:
-    """The design values the report does not publish, as the methods page shows them."""
-    frame = read_assumptions(country, data_root)
-    return frame.loc[frame["file"] == "design", ["variable", "codes", "value", "reason"]].reset_index(drop=True)
+    return frame[frame["file"] == "design"].reset_index(drop=True)
 
 
 def _constant(rows: pd.DataFrame, name: str, path: Path) -> float:
@@ -257,7 +236,7 @@ def design_settings(country: str = "cambodia", data_root: Path | str | None = No
     """Every design constant, read from the published sample sizes and the design assumptions."""
     path = assumptions_path(country, data_root)
     rows = design_rows(country, data_root)
-    published = load_published(country, data_root)
+    published = load_table("survey_estimates", country, data_root)
     indicators = load_indicators(data_root)
     codebook = load_codebook(data_root).table
     unknown = sorted(set(rows["variable"]) - set(DESIGN_CONSTANTS) - set(DESIGN_DISTRIBUTIONS)

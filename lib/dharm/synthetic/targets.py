@@ -10,30 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from ..data import GROUPS, DataValidationError
-from .settings import assumptions_path, design_rows, read_assumptions
+from .settings import read_assumptions
 
 
 def load_assumptions(country: str = "cambodia", data_root: Path | str | None = None) -> pd.DataFrame:
     """The answer rows of the one file that lists every value the generator needs but the report
     does not publish (the ``design`` rows are read by :func:`~dharm.synthetic.settings.design_settings`)."""
-    path = assumptions_path(country, data_root)
     frame = read_assumptions(country, data_root)
-    frame = frame.assign(_row=np.arange(1, len(frame) + 1))[frame["file"] != "design"].reset_index(drop=True)
-    for row in frame.itertuples(index=False):
-        if row.breakdown not in GROUPS or row.group not in GROUPS[row.breakdown]:
-            raise DataValidationError(f"{path}, row {row._row}, column 'group': {row.group!r} is not a group of {row.breakdown!r}")
-        if row.reason.strip() == "":
-            raise DataValidationError(f"{path}, row {row._row}, column 'reason': every assumption needs a reason")
-        try:
-            float(row.value)
-        except ValueError:
-            raise DataValidationError(f"{path}, row {row._row}, column 'value': {row.value!r} is not a number") from None
-    frame["value"] = frame["value"].astype(float)
-    return frame.drop(columns="_row")
+    return frame[frame["file"] != "design"].reset_index(drop=True)
 
 
 @dataclass
@@ -47,6 +33,7 @@ class Block:
     children: list = field(default_factory=list)
     absolute: dict = field(default_factory=dict)  # targets as shares of the universe, kept for nesting
     extra: list = field(default_factory=list)  # (targets, universe) of other indicators of the same answer
+    base: dict = field(default_factory=dict)  # (breakdown, group) -> (records, weight) of the published base, once targets moved to a smaller pool
 
 
 def collect_blocks(file: str, variable: str, published: pd.DataFrame, indicators: pd.DataFrame,
@@ -118,17 +105,3 @@ class Sources:
         return collect_blocks(file, variable, self.published, self.indicators, self.assumptions)
 
 
-def calibration_inputs(published: pd.DataFrame, country: str = "cambodia",
-                       data_root: Path | str | None = None) -> pd.DataFrame:
-    """Per survey file: how many published numbers the generator fits and how many values it assumes."""
-    assumptions = load_assumptions(country, data_root)
-    fitted = published[published["value"].notna() & ~published["indicator_id"].str.startswith("sample_")]
-    files = {"children": "children", "caregivers": "caregivers", "household roster": "household_roster"}
-    rows = []
-    for respondent, file in files.items():
-        rows.append({"file": file,
-                     "published numbers fitted": int((fitted["respondent"] == respondent).sum()),
-                     "assumed values": int((assumptions["file"] == file).sum())})
-    rows.append({"file": "design", "published numbers fitted": int(published["indicator_id"].str.startswith("sample_").sum()),
-                 "assumed values": len(design_rows(country, data_root))})
-    return pd.DataFrame(rows)
