@@ -9,6 +9,7 @@ R is not needed here: the reference numbers are committed. Regenerate them with 
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -85,6 +86,15 @@ def test_the_df_choice_matters_for_small_domains():
     small = REF[REF["df_domain"] < REF["df_full"] - 10]
     assert len(small) >= 3
     assert ((small["ci_low"] - small["ci_low_full_df"]).abs() > 1e-3).any()
+
+
+def test_reference_was_computed_from_the_committed_data():
+    """A change of the synthetic files or the indicator definitions needs a new reference (see tests/oracle/README.md)."""
+    first = REFERENCE.read_text().splitlines()[0]
+    recorded = dict(item.split("=") for item in first.split("inputs md5: ", 1)[1].split())
+    files = [REPO / "data" / "cambodia" / "survey" / f"{f}_synthetic.csv" for f in ("children", "caregivers", "household_roster")]
+    current = {p.name: hashlib.md5(p.read_bytes()).hexdigest() for p in [*files, INDICATORS]}
+    assert recorded == current, "the R reference is stale: run Rscript tests/oracle/survey_reference.R"
 
 
 def test_reference_file_is_well_formed():

@@ -141,8 +141,11 @@ num <- c("estimate", "se", "ci_low", "ci_high", "deff_replace", "deff_kish", "we
 for (col in num) out[[col]] <- sprintf("%.15g", out[[col]])
 for (col in c("n", "n_positive", "df_full", "df_domain")) out[[col]] <- sprintf("%d", as.integer(out[[col]]))
 
-header <- sprintf("# produced by Rscript tests/oracle/survey_reference.R with %s, survey %s; do not edit by hand",
-                  R.version.string, as.character(packageVersion("survey")))
+inputs <- c(file.path(DATA, paste0(c("children", "caregivers", "household_roster"), "_synthetic.csv")),
+            "data/codebook/indicators.csv")
+digests <- paste(sprintf("%s=%s", basename(inputs), unname(tools::md5sum(inputs))), collapse = " ")
+header <- sprintf("# produced by Rscript tests/oracle/survey_reference.R with %s, survey %s; do not edit by hand; inputs md5: %s",
+                  R.version.string, as.character(packageVersion("survey")), digests)
 con <- file(OUT, "w")
 writeLines(header, con)
 write.csv(out, con, row.names = FALSE, quote = FALSE)
