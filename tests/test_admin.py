@@ -1,6 +1,5 @@
 """Administrative counts: kept as printed, derived numbers recomputed and checked by hand."""
 import numpy as np
-import pandas as pd
 import pytest
 
 from dharm.io.errors import DataValidationError
