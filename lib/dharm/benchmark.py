@@ -100,7 +100,7 @@ def run_benchmark(out: TextIO) -> None:
     line("store, cold, through estimate_store (compute + write)", first)
     read_store.cache_clear()
     warm = line("store, warm: hash the inputs and read the table", _seconds(lambda: estimate_store(load_country()))[0])
-    fresh = line("store, warm, in a fresh process (python -m dharm estimates)", _seconds(lambda: subprocess.run(
+    line("store, warm, in a fresh process (python -m dharm estimates)", _seconds(lambda: subprocess.run(
         [sys.executable, "-m", "dharm", "estimates"], check=True, stdout=subprocess.DEVNULL))[0], "(interpreter and imports included)")
     per_call, calls = _seconds(lambda: per_call_estimates(load_country()))
     line(f"per-call path: {calls} calls, a design built for each", per_call,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -146,7 +147,8 @@ def build_notebooks(notebooks: list[Path], jobs: int = 2, force: bool = False, s
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   TimeElapsedColumn(), disable=not show_progress or not todo) as progress:
         task = progress.add_task("executing notebooks", total=len(todo))
-        with ProcessPoolExecutor(max_workers=max(1, jobs)) as pool:
+        # spawn, not fork: this process has started polars' threads while computing the store
+        with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=multiprocessing.get_context("spawn")) as pool:
             futures = {pool.submit(_execute_in_place, nb, inputs[nb], record_dir): nb for nb in todo}
             for future in as_completed(futures):
                 outcome = future.result()
