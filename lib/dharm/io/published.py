@@ -18,7 +18,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ..config import BREAKDOWNS, GROUPS, SCALED_SUFFIX, SURVEY_FILES, data_root
-from .errors import DataValidationError, parameter_error  # noqa: F401 (re-exported)
+from .errors import parameter_error
 from .survey import load_indicators
 from .tables import choice, matching, number, read_csv_text, row_rule, text, validate
 
@@ -390,5 +390,3 @@ def load_table(name: str, country: str, root: Path | str | None = None, loaded: 
     frame.attrs["path"] = str(path)
     return spec.finish(frame) if spec.finish else frame
 
-
-__all__ = ["TABLES", "TableSpec", "DataValidationError", "load_table", "country_dir", "evaluate_formula", "count_key"]

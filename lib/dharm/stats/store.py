@@ -44,7 +44,8 @@ DEFF_REFERENCE = "wr"  # design effect against simple random sampling with repla
 COLUMNS = ["indicator_id", "respondent", "breakdown", "group", "estimate", "se", "ci_low", "ci_high", "n", "n_positive",
            "weighted_base", "df", "deff"]
 DESIGN_COLUMNS = ["respondent", "breakdown", "group", "records", "weighted_total", "psus", "strata", "df", "households"]
-_CODE = [Path(__file__), Path(__file__).with_name("estimation.py")]
+_CODE = [Path(__file__), Path(__file__).with_name("estimation.py"),  # the code the numbers depend on
+         Path(__file__).parents[1] / "io" / "survey.py"]
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ committed data.
 """
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import numpy as np
@@ -78,15 +77,3 @@ def write(frames: dict[str, pd.DataFrame], country: str = "cambodia", data_root:
     for tmp, path in tmp_paths:
         tmp.replace(path)  # atomic per file: a reader sees the old file or the new one, never half of one
     return [p for _, p in tmp_paths]
-
-
-def main(argv: list[str] | None = None) -> None:
-    """``python -m dharm.synthetic [--country C] [--seed N]``."""
-    parser = argparse.ArgumentParser(prog="python -m dharm.synthetic",
-                                     description="Regenerate the synthetic survey files, calibrated to the published numbers.")
-    parser.add_argument("--country", default="cambodia")
-    parser.add_argument("--seed", type=int, default=SEED)
-    args = parser.parse_args(argv)
-    root = country_dir(args.country).parent.parent
-    for path in write(generate(args.country, args.seed), args.country):
-        print(f"wrote {path.relative_to(root)}")
