@@ -3,7 +3,8 @@
 A notebook's inputs are its cells' source, the parameters it runs with, the library's code,
 the data and the pinned requirements; their hash is recorded under ``_build/executed/`` with
 the hash of the notebook it produced. A notebook whose inputs and committed file both match
-the record is not run again, as jupyter-book's own cache would skip it. Runs write to a
+the record is not run again, as jupyter-book's own cache would skip it. The first notebook to
+need the estimate store computes it; the others wait for it (see :mod:`dharm.stats.store`). Runs write to a
 temporary file first: the committed notebook is replaced only by a successful run, and only
 when its bytes change, so a rebuild with nothing changed leaves it untouched.
 """
@@ -22,9 +23,7 @@ import nbformat
 import papermill as pm
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from .config import BUILD_DIR, DATA_ROOT, DEFAULT_COUNTRY, LIBRARY_DIR, REPO_ROOT
-from .io.country import load_country
-from .stats.store import estimate_store
+from .config import BUILD_DIR, DATA_ROOT, LIBRARY_DIR, REPO_ROOT
 
 VOLATILE_NOTEBOOK_KEYS = ("start_time", "end_time", "duration", "exception", "input_path", "output_path")
 RECORD_DIR = BUILD_DIR / "executed"
@@ -112,7 +111,7 @@ def execute(notebook: Path, output: Path, parameters: dict | None = None) -> flo
     tmp = output.with_name(f".{output.stem}.{os.getpid()}.tmp.ipynb")
     try:
         pm.execute_notebook(str(notebook), str(tmp), parameters=parameters or {}, cwd=str(notebook.parent),
-                            kernel_name=KERNEL, progress_bar=False)
+                            kernel_name=KERNEL, progress_bar=False, request_save_on_cell_execute=False)
         nbformat.write(clean_metadata(nbformat.read(tmp, as_version=4)), tmp)
         if output.is_file() and output.read_bytes() == tmp.read_bytes():
             tmp.unlink()
@@ -142,12 +141,10 @@ def build_notebooks(notebooks: list[Path], jobs: int = 2, force: bool = False, s
     inputs = {nb: inputs_digest(nb, {}, environment) for nb in notebooks}
     todo = [nb for nb in notebooks if force or not is_current(nb, inputs[nb], record_dir)]
     outcomes = [Outcome(nb, "unchanged") for nb in notebooks if nb not in todo]
-    if todo:
-        estimate_store(load_country(DEFAULT_COUNTRY))  # compute the default store once, before the parallel runs
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   TimeElapsedColumn(), disable=not show_progress or not todo) as progress:
         task = progress.add_task("executing notebooks", total=len(todo))
-        # spawn, not fork: this process has started polars' threads while computing the store
+        # spawn, not fork: a fork of a process that has started threads (polars, in a caller) can deadlock
         with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=multiprocessing.get_context("spawn")) as pool:
             futures = {pool.submit(_execute_in_place, nb, inputs[nb], record_dir): nb for nb in todo}
             for future in as_completed(futures):
