@@ -92,9 +92,9 @@ def lookup(table: pd.DataFrame, indicator_id: str, group: str = "Total", column:
 
 
 def survey_count(data: CountryData, rules: ReportingRules, indicator_id: str, group: str = "Total",
-                 column: str = "n_positive") -> int:
+                 column: str = "n_positive", breakdown: str | None = None) -> int:
     """How many respondents have an indicator (or, with ``column='n'``, are in its base)."""
-    return int(store_for(data, rules).value(indicator_id, group, column))
+    return int(store_for(data, rules).value(indicator_id, group, column, breakdown))
 
 
 def sample_table(data: CountryData, rules: ReportingRules) -> pd.DataFrame:

@@ -44,6 +44,7 @@ DEFF_REFERENCE = "wr"  # design effect against simple random sampling with repla
 COLUMNS = ["indicator_id", "respondent", "breakdown", "group", "estimate", "se", "ci_low", "ci_high", "n", "n_positive",
            "weighted_base", "df", "deff"]
 DESIGN_COLUMNS = ["respondent", "breakdown", "group", "records", "weighted_total", "psus", "strata", "df", "households"]
+GROUP_RANK = {(b, g): i for b, groups in GROUPS.items() for i, g in enumerate(groups)}  # natural order of groups
 _CODE = [Path(__file__), Path(__file__).with_name("estimation.py"),  # the code the numbers depend on
          Path(__file__).parents[1] / "io" / "survey.py"]
 
@@ -62,14 +63,19 @@ class EstimateStore:
         """Estimates of some indicators for some breakdowns: indicators in the order given, then
         breakdowns in the order given, then groups in their natural order."""
         sub = self.estimates[self.estimates["indicator_id"].isin(indicator_ids) & self.estimates["breakdown"].isin(breakdowns)]
-        order_ind = {k: i for i, k in enumerate(indicator_ids)}
-        order_brk = {k: i for i, k in enumerate(breakdowns)}
-        return sub.assign(_i=sub["indicator_id"].map(order_ind), _b=sub["breakdown"].map(order_brk)) \
-            .sort_values(["_i", "_b", "_g"], kind="stable").drop(columns=["_i", "_b", "_g"]).reset_index(drop=True)
+        order = pd.DataFrame({"i": sub["indicator_id"].map({k: i for i, k in enumerate(indicator_ids)}),
+                              "b": sub["breakdown"].map({k: i for i, k in enumerate(breakdowns)}),
+                              "g": [GROUP_RANK.get(bg, len(GROUP_RANK)) for bg in zip(sub["breakdown"], sub["group"])]})
+        return sub.loc[order.sort_values(["i", "b", "g"], kind="stable").index].reset_index(drop=True)
 
-    def value(self, indicator_id: str, group: str = "Total", column: str = "estimate"):
-        """One stored number (for prose and checks); a clear error when the cell does not exist."""
+    def value(self, indicator_id: str, group: str = "Total", column: str = "estimate", breakdown: str | None = None):
+        """One stored number (for prose and checks); a clear error when the cell does not exist.
+
+        ``breakdown`` is needed only for a group that two breakdowns share (16-17: age band and age split).
+        """
         hit = self.estimates[(self.estimates["indicator_id"] == indicator_id) & (self.estimates["group"] == group)]
+        if breakdown is not None:
+            hit = hit[hit["breakdown"] == breakdown]
         if hit.empty:
             raise KeyError(f"estimate store {self.path.name}: no estimate for indicator {indicator_id!r}, group {group!r}")
         return hit.iloc[0][column]
@@ -84,7 +90,14 @@ class EstimateStore:
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    stat = path.stat()
+    return _sha256_of(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=64)
+def _sha256_of(path: str, mtime_ns: int, size: int) -> str:
+    """A file's hash, computed again only when its time or size changes (every page asks for the key often)."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def store_inputs(data: CountryData, confidence: float) -> dict:
@@ -95,7 +108,7 @@ def store_inputs(data: CountryData, confidence: float) -> dict:
     return {
         "format": STORE_FORMAT, "country": data.country, "confidence": float(check_confidence(confidence)),
         "ci_method": CI_METHOD, "deff": DEFF_REFERENCE, "svy": version("svy"),
-        "code": hashlib.sha256(b"".join(p.read_bytes() for p in _CODE)).hexdigest(),
+        "code": hashlib.sha256("".join(_sha256(p) for p in _CODE).encode()).hexdigest(),
         "files": {name: {"name": path.name, "sha256": _sha256(path)} for name, path in files.items()},
     }
 
@@ -130,14 +143,8 @@ def read_store(path: str, key: str) -> EstimateStore:
     table = pq.read_table(path)
     meta = table.schema.metadata or {}
     estimates = table.to_pandas()
-    estimates["_g"] = _group_rank(estimates)  # natural group order for ``rows``
     design = pd.DataFrame(json.loads(meta[b"dharm.design"]), columns=DESIGN_COLUMNS)
     return EstimateStore(estimates, design, key, Path(path), json.loads(meta[b"dharm.inputs"]))
-
-
-def _group_rank(frame: pd.DataFrame) -> pd.Series:
-    rank = {(b, g): i for b, groups in GROUPS.items() for i, g in enumerate(groups)}
-    return pd.Series([rank.get((b, g), 99) for b, g in zip(frame["breakdown"], frame["group"])], index=frame.index)
 
 
 def write_store(path: Path, estimates: pd.DataFrame, design: pd.DataFrame, inputs: dict) -> None:
