@@ -1,7 +1,7 @@
 """Browser test of the built book: every chart draws, with no network and no stray errors.
 
 The notebooks' charts are drawn in the reader's browser by the vendored vega scripts
-(``_static/vendor``) through ``dharm.render``. Only a real browser shows whether that
+(``_static/vendor``) through ``dharm.present.render``. Only a real browser shows whether that
 works, so this test serves ``_build/html`` on 127.0.0.1, opens each page that has
 charts (plus ``index.html`` and every notebook page) in headless Debian chromium, and
 checks that:
@@ -56,7 +56,7 @@ THEME_ERRORS = (
 )
 CHART_MARKER = "dharm-chart-"
 CHART_SELECTOR = "div[id^='dharm-chart-']"
-NOT_DRAWN_PREFIX = "Chart not drawn"  # what dharm.render writes into a div it cannot fill
+NOT_DRAWN_PREFIX = "Chart not drawn"  # what dharm.present.render writes into a div it cannot fill
 DRAW_TIMEOUT_MS = 20_000
 REFRESH_RE = re.compile(
     r"""<meta[^>]*http-equiv=["']?refresh["']?[^>]*url=([^"'\s>]+)""", re.IGNORECASE
