@@ -61,13 +61,13 @@ def test_inputs_are_cells_parameters_and_environment_not_outputs(built, tmp_path
 
 
 def test_a_failed_run_leaves_the_notebook_byte_identical(tmp_path):
-    notebook = tmp_path / "00_context.ipynb"
-    shutil.copy(NOTEBOOKS / "00_context.ipynb", notebook)
-    nb = nbformat.read(notebook, as_version=4)
-    nb.cells.insert(3, nbformat.v4.new_code_cell("raise RuntimeError('a broken cell')", id="broken"))
+    notebook = tmp_path / "broken.ipynb"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1", id="fine"),
+                                         nbformat.v4.new_code_cell("raise RuntimeError('a broken cell')", id="broken")])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, notebook)
     before = notebook.read_bytes()
     outcome = build_notebooks([notebook], show_progress=False, record_dir=tmp_path / "records")[0]
-    assert outcome.status == "failed" and "a broken cell" in outcome.message and outcome.message.startswith("cell ")
+    assert outcome.status == "failed" and "a broken cell" in outcome.message and outcome.message.startswith("cell 2")
     assert notebook.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["00_context.ipynb"]  # no temporary file, no record
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.ipynb"]  # no temporary file, no record

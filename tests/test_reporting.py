@@ -1,7 +1,10 @@
 """The report's reporting rules, on small tables whose answers are known."""
+import re
+
 import pandas as pd
 import pytest
 
+from dharm.report.survey import check_breakdowns
 from dharm.stats.rules import ReportingRules, apply_reporting_rules, format_estimate, group_differences
 
 
@@ -51,3 +54,13 @@ def test_difference_rule_threshold_and_base():
 def test_bad_parameters_are_named(kwargs, name):
     with pytest.raises(ValueError, match=f"parameter {name}="):
         ReportingRules(**kwargs)
+
+
+@pytest.mark.parametrize("value, message", [
+    (["total", "province"], "parameter breakdowns='province': expected breakdowns among total, age_group"),
+    ("area", "parameter breakdowns='area': expected None or a list"),
+])
+def test_bad_breakdowns_are_named(value, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        check_breakdowns(value)
+    assert check_breakdowns(None) is None and check_breakdowns(("total", "sex")) == ["total", "sex"]

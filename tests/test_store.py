@@ -85,19 +85,24 @@ def test_the_key_follows_data_code_and_parameters(country_data, data_copy):
 
 
 def test_a_stored_table_is_read_not_recomputed(country_data, tmp_path, monkeypatch):
+    computed = []
+    real = estimate_store(country_data)  # the book's store: its tables stand in for a computation here
+
+    def compute(data, confidence):
+        computed.append(confidence)
+        return real.estimates, real.design
+
+    monkeypatch.setattr(store_module, "compute_estimates", compute)
     first = estimate_store(country_data, 0.95, store_dir=tmp_path)
-    assert first.path.parent == tmp_path and first.path.name.startswith("cambodia-")
+    assert first.path.parent == tmp_path and first.path.name.startswith("cambodia-") and computed == [0.95]
     read_store.cache_clear()
-
-    def refuse(*args, **kwargs):
-        raise AssertionError("the store recomputed what it holds")
-
-    monkeypatch.setattr(store_module, "compute_estimates", refuse)
     again = estimate_store(load_country(), 0.95, store_dir=tmp_path)
+    assert computed == [0.95]  # read from the file, not computed again
     pd.testing.assert_frame_equal(again.estimates, first.estimates)
-    with pytest.raises(AssertionError, match="recomputed"):
-        estimate_store(load_country(), 0.90, store_dir=tmp_path)  # another parameter set is another table
-    assert not list(tmp_path.glob("*.tmp*"))
+    pd.testing.assert_frame_equal(again.design, real.design)
+    estimate_store(load_country(), 0.90, store_dir=tmp_path)
+    assert computed == [0.95, 0.90]  # another parameter set is another table
+    assert len(list(tmp_path.glob("*.parquet"))) == 2 and not list(tmp_path.glob("*.tmp*"))
 
 
 def test_confidence_changes_only_the_intervals(country_data, stored):
