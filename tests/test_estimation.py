@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from dharm.stats.estimation import estimate_proportion
+from dharm.stats.estimation import estimate_proportion, zero_upper
 
 # Two strata, two PSUs each, eight respondents.
 TINY = pd.DataFrame({
@@ -68,12 +68,22 @@ def test_groups_are_domains():
     assert (out.loc["girl", "n"], out.loc["girl", "n_positive"]) == (4, 1)
 
 
-def test_group_without_positives_has_zero_estimate_and_an_upper_bound():
+def test_group_without_positives_has_zero_estimate_and_a_two_sided_exact_bound():
     frame = TINY.assign(y=[0, 0, 1, 1, 0, 0, 1, 0])  # a1 has no positives
     frame.loc[frame["sex"] == "girl", "y"] = 0
     out = estimate_proportion(frame, "y", by="sex").set_index("group")
     assert out.loc["girl", "estimate"] == 0 and out.loc["girl", "ci_low"] == 0
-    assert out.loc["girl", "ci_high"] == pytest.approx(100 * (1 - 0.05 ** (1 / 4)))
+    # the two-sided Clopper-Pearson interval at the stated level (scipy's beta quantile as the oracle)
+    assert out.loc["girl", "ci_high"] == pytest.approx(100 * stats.beta.ppf(1 - 0.05 / 2, 1, 4))
+    everyone = estimate_proportion(TINY.assign(y=1), "y", confidence=0.90).iloc[0]
+    assert (everyone["estimate"], everyone["ci_high"]) == (100, 100)
+    assert everyone["ci_low"] == pytest.approx(100 * stats.beta.ppf(0.10 / 2, 8, 1))
+
+
+def test_no_positive_in_the_whole_sample_as_the_issue_measured():
+    """0 of 992 at 95%: the two-sided exact bound is 0.37%, not the one-sided 0.30%."""
+    assert 100 * zero_upper(992, 0.95) == pytest.approx(100 * stats.beta.ppf(0.975, 1, 992))
+    assert round(100 * zero_upper(992, 0.95), 2) == 0.37
 
 
 @pytest.mark.parametrize("confidence", [1.0, 0.2, "0.95", None])

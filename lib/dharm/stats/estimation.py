@@ -91,8 +91,12 @@ def estimate_proportion(data: pd.DataFrame, outcome: str, by: str | None = None,
 
 
 def zero_upper(n: int, confidence: float) -> float:
-    """Clopper-Pearson upper bound for 0 successes in n, for cells where a logit interval is undefined."""
-    return 1 - (1 - confidence) ** (1 / n) if n else np.nan
+    """Upper end of the two-sided Clopper-Pearson interval at ``confidence`` for 0 successes in n.
+
+    Used where a logit interval is undefined (nobody, or everybody, answered yes); it counts the
+    n respondents as a simple random sample, since a design-based variance of a constant is zero.
+    """
+    return 1 - ((1 - confidence) / 2) ** (1 / n) if n else np.nan
 
 
 def indicator_outcome(data: pd.DataFrame, indicator: pd.Series) -> pd.DataFrame:
