@@ -10,12 +10,38 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
+import pydantic
+import yaml
 
 from ..config import DEFAULT_COUNTRY, SURVEY_FILES, data_root
+from .errors import DataValidationError, where
 from .published import country_dir, load_table
 from .survey import Codebook, load_codebook, load_indicators, load_survey, survey_path
+
+
+class CountryMetadata(pydantic.BaseModel):
+    """``data/<country>/metadata.yml``: the country's name, the survey's year and what its survey files are."""
+
+    model_config = pydantic.ConfigDict(extra="forbid")
+    name: str = pydantic.Field(min_length=1)
+    survey_year: int = pydantic.Field(ge=2000, le=2100)
+    survey_microdata: Literal["synthetic", "real"]
+
+
+def load_metadata(folder: Path) -> CountryMetadata:
+    """Read and check a country's metadata file; errors name the file and the field."""
+    path = folder / "metadata.yml"
+    if not path.is_file():
+        raise DataValidationError(f"{where(path)}: file not found; expected name, survey_year and survey_microdata")
+    try:
+        return CountryMetadata.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    except pydantic.ValidationError as exc:
+        first = exc.errors()[0]
+        field_name = ".".join(str(p) for p in first["loc"]) or "(file)"
+        raise DataValidationError(f"{where(path)}, field '{field_name}': got {first.get('input')!r}; expected {first['msg'].lower()}") from None
 
 
 @dataclass
@@ -29,6 +55,10 @@ class CountryData:
     def __post_init__(self) -> None:
         self.root = data_root(self.root)
         self.folder = country_dir(self.country, self.root)  # a clear error for an unknown country
+
+    @cached_property
+    def metadata(self) -> CountryMetadata:
+        return load_metadata(self.folder)
 
     def table(self, name: str) -> pd.DataFrame:
         """A published table (``admin_counts``, ``figures``, ...), read and validated once."""
@@ -53,13 +83,20 @@ class CountryData:
         return self.table("figures")
 
     def survey_files(self) -> dict[str, Path]:
-        """The survey file behind each respondent file (real microdata if present, else synthetic)."""
-        return {f: survey_path(f, self.folder) for f in SURVEY_FILES}
+        """The survey file behind each respondent file, as the metadata declare them (synthetic or real)."""
+        files = {f: survey_path(f, self.folder) for f in SURVEY_FILES}
+        declared = self.metadata.survey_microdata
+        for path in files.values():
+            if path.name.endswith("_synthetic.csv") != (declared == "synthetic"):
+                raise DataValidationError(f"{where(self.folder / 'metadata.yml')}, field 'survey_microdata': got {declared!r}; "
+                                          f"expected it to match the survey file {where(path)}")
+        return files
 
     @property
     def synthetic(self) -> bool:
-        """True when any survey file is a synthetic stand-in (named ``*_synthetic.csv``)."""
-        return any(p.name.endswith("_synthetic.csv") for p in self.survey_files().values())
+        """True when the metadata declare the survey files synthetic stand-ins (checked against their names)."""
+        self.survey_files()
+        return self.metadata.survey_microdata == "synthetic"
 
     @cached_property
     def surveys(self) -> dict[str, pd.DataFrame]:

@@ -65,7 +65,7 @@ def frontmatter_checks(data: CountryData, rules: ReportingRules) -> pd.DataFrame
     """The sample sizes of the methods page and the bases of the context page, checked."""
     status = {AGREES: judge.REPRODUCED, DISAGREES: judge.OUTSIDE, NO_SECOND_SOURCE: judge.NOT_RECOMPUTABLE}
     rows = []
-    for page, table, figure in (("methods", "research_activities", "Figure 1 and methods text"), ("context", "context", f"About {data.country.title()}")):
+    for page, table, figure in (("methods", "research_activities", "Figure 1 and methods text"), ("context", "context", f"About {data.metadata.name}")):
         for c in check_sizes(data, rules, table).itertuples(index=False):
             rows.append((page, page, figure, f"{page}: {c.id}", "total", "Total", c.printed, c.computed, status[c.verdict]))
     return checks_frame(rows)
