@@ -17,7 +17,6 @@ import pandas as pd
 from .config import page_order
 from .io.country import CountryData
 from .report.admin import admin_checks
-from .report.checks import CHECK_COLUMNS
 from .report.frontline import frontline_checks
 from .report.frontmatter import frontmatter_checks
 from .report.keynumbers import chapter4_checks, pooled_checks
@@ -25,7 +24,8 @@ from .report.survey import survey_checks
 from .stats import judge
 from .stats.rules import ReportingRules
 
-LEDGER_COLUMNS = [*CHECK_COLUMNS[:-1], "diff", "status"]
+LEDGER_COLUMNS = ["chapter", "section", "figure", "indicator", "breakdown", "group", "published", "computed", "diff", "status",
+                  "computed_count"]
 STATUSES = judge.STATUSES
 
 # Every producer of published-against-computed checks, in report order: (name, function of data and rules).
@@ -69,6 +69,8 @@ def build_ledger(data: CountryData, rules: ReportingRules | None = None) -> pd.D
     checks["computed"] = checks["computed"].round(2)
     checks["diff"] = (checks["computed"] - checks["published"]).round(2)
     checks["chapter"] = [page_of(s, c) for s, c in zip(checks["section"], checks["chapter"])]
+    small = checks["status"] == judge.SMALL_BASE  # no share computed on a small base is ever shown: its count is
+    checks.loc[small, ["computed", "diff"]] = float("nan")
     return with_known_gaps(checks, data.table("known_gaps"))[LEDGER_COLUMNS]
 
 

@@ -10,7 +10,9 @@ from myst_nb import glue
 
 from ..io.country import CountryData
 from ..report.admin import figure_rows, wide_table
+from ..report.prose import printed_prose
 from .charts import count_chart
+from .prose import glue_text
 from .render import show_chart
 from .tables import anchor_html, download_link, html_table, show_html
 
@@ -24,7 +26,7 @@ def show_admin_figure(data: CountryData, figure_id: str) -> pd.DataFrame:
     spec = data.table("admin_figures").loc[figure_id]
     rows = figure_rows(counts, spec).rename(columns=ADMIN_LABELS)
     title = f"{spec['label']}: {spec['title']}" if spec["label"] else spec["title"]
-    source = (f"Source: {spec['base']}, as published in ECPAT, INTERPOL and UNICEF (2022), Disrupting Harm in {data.country.title()}"
+    source = (f"Source: {spec['base']}, as published in ECPAT, INTERPOL and UNICEF (2022), Disrupting Harm in {data.metadata.name}"
               + (f", {spec['label']}." if spec["label"] else ".") + " Published counts, not estimates.")
     show_html(anchor_html(figure_id))
     scale = " Symmetric-log scale." if spec["log_scale"] == "true" else ""
@@ -57,15 +59,17 @@ def show_checks(frame: pd.DataFrame, intro: str) -> None:
 
 def glue_admin(data: CountryData, checked: pd.DataFrame | None = None, cells: dict[str, str] | None = None,
                derived: dict[str, str] | None = None) -> None:
-    """Glue published counts (by cell key) and recomputed derived numbers (by id) for the prose."""
+    """Glue published counts (by cell key) and derived numbers (by id) for the prose. A derived number
+    is quoted as the report prints it; its recomputation sits in the page's table."""
     counts = data.table("admin_counts")
     values = dict(zip(counts["key"], counts["value"]))
     for name, key in (cells or {}).items():
         if key not in values or pd.isna(values[key]):
             raise KeyError(f"glue {name!r}: no printed count {key!r}")
         glue(name, float(values[key]), display=False)
-    recomputed = checked.set_index("derived_id")["recomputed"] if checked is not None else pd.Series(dtype=float)
+    table = checked.set_index("derived_id") if checked is not None else pd.DataFrame()
     for name, derived_id in (derived or {}).items():
-        if derived_id not in recomputed.index or pd.isna(recomputed[derived_id]):
-            raise KeyError(f"glue {name!r}: no recomputed value for {derived_id!r}")
-        glue(name, float(recomputed[derived_id]), display=False)
+        if derived_id not in table.index:
+            raise KeyError(f"glue {name!r}: no derived number {derived_id!r}")
+        row = table.loc[derived_id]
+        glue_text(**{name: printed_prose(row["printed"], row["qualifier"], row["unit"])})

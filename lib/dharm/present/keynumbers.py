@@ -9,8 +9,9 @@ import pandas as pd
 from myst_nb import glue
 
 from ..io.published import PLACEHOLDER
-from ..stats.numbers import interval, round_significant, table_number
+from ..stats.numbers import interval, table_number
 from ..stats.rules import ReportingRules
+from .prose import glue_text
 from .tables import download_link, html_table, show_html
 
 
@@ -21,7 +22,7 @@ def fill(template: str, numbers: pd.DataFrame, links: bool = True) -> str:
     for m in PLACEHOLDER.finditer(template):
         parts.append(html.escape(template[last:m.start()]))
         row = by_id.loc[m.group(1)]
-        text = html.escape(str(row["text"]))
+        text = html.escape(str(row["prose"]))
         parts.append(f'<a href="{row["link"]}"><strong>{text}</strong></a>' if links and row["link"] else f"<strong>{text}</strong>")
         last = m.end()
     parts.append(html.escape(template[last:]))
@@ -34,21 +35,14 @@ def plain(template: str, numbers: pd.DataFrame) -> str:
 
 
 def glue_key_numbers(numbers: pd.DataFrame, name_column: str = "name") -> None:
-    """Glue each restated number for the prose: ``<name>`` (value; not for bases under the
-    minimum, which are quoted as counts), ``<name>_n`` (base), ``<name>_k`` (children counted),
-    ``<name>_low``/``_high`` (interval), ``<name>_printed`` (the report's value) and, for
-    numbers of children nationally, ``<name>_rounded`` (two significant digits, as printed)."""
+    """Glue each restated number for the prose, as the book's rule says to quote it (``<name>``: the
+    printed value while the survey files are synthetic), and ``<name>_value`` (the computed value,
+    for checks; never for prose)."""
     for r in numbers.itertuples(index=False):
         name = getattr(r, name_column)
-        share = not (r.unit == "percent" and r.small_base is True)  # small bases are quoted as counts only
-        values = [("_n", r.n), ("_k", r.n_positive), ("_printed", r.printed)]
-        if share:
-            values += [("", r.value), ("_low", r.ci_low), ("_high", r.ci_high)]
-        if r.unit == "children":
-            values.append(("_rounded", round_significant(r.value)))
-        for suffix, value in values:
-            if pd.notna(value):
-                glue(f"{name}{suffix}", float(value), display=False)
+        glue_text(**{name: r.prose})
+        if pd.notna(r.value):
+            glue(f"{name}_value", float(r.value), display=False)
 
 
 def _interval(row) -> str:
@@ -58,9 +52,14 @@ def _interval(row) -> str:
 
 
 def key_numbers_table(numbers: pd.DataFrame, rules: ReportingRules, label_column: str) -> pd.DataFrame:
-    """Restated numbers for readers: computed value, interval, base, the printed value, the kind of data and a link."""
+    """Restated numbers for readers: computed value, interval, base, the printed value, the kind of data and a link.
+
+    With synthetic survey files the interval is labelled as what it is: the precision a survey of
+    this design would give, not a finding."""
     def printed(r):
         return "" if pd.isna(r["printed"]) else f"{r['qualifier'] + ' ' if r['qualifier'] else ''}{r['printed']:,.10g}"
+
+    synthetic = numbers["data_kind"].astype(str).str.contains("synthetic").any()
 
     def link(r):
         return f'<a href="{html.escape(r["link"])}">{html.escape(r["figure"])}</a>' if r["link"] else html.escape(str(r["figure"]))
@@ -68,7 +67,8 @@ def key_numbers_table(numbers: pd.DataFrame, rules: ReportingRules, label_column
     return pd.DataFrame({
         "Number": numbers[label_column].map(html.escape),
         "Computed": numbers["text"].map(html.escape),
-        f"{rules.confidence:.0%} CI": [_interval(r) for _, r in numbers.iterrows()],
+        (f"{rules.confidence:.0%} interval (precision of the design; synthetic data)" if synthetic else
+         f"{rules.confidence:.0%} CI"): [_interval(r) for _, r in numbers.iterrows()],
         "Unweighted n": [table_number(n) if pd.notna(n) else "" for n in numbers["n"]],
         "Printed": [printed(r) for _, r in numbers.iterrows()],
         "Data": numbers["data_kind"],

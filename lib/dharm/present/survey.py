@@ -6,14 +6,15 @@ import html
 import textwrap
 
 import pandas as pd
-from myst_nb import glue
 
 from ..config import GROUP_LABELS, GROUPS
 from ..io.country import CountryData
-from ..report.survey import figure_table, lookup, sample_table, source_line
+from ..report.prose import prose_rule, survey_prose
+from ..report.survey import figure_table, sample_table, source_line
 from ..stats.numbers import printed
 from ..stats.rules import ReportingRules, group_differences
 from .charts import RESPONDENT, bar_chart, heatmap_chart
+from .prose import glue_text
 from .render import show_chart
 from .tables import anchor_html, download_link, html_table, show_html
 
@@ -84,34 +85,40 @@ def show_figure(data: CountryData, figure_id: str, rules: ReportingRules,
     return table
 
 
-def show_differences(table: pd.DataFrame, rules: ReportingRules) -> pd.DataFrame:
-    """The group comparisons of a figure, judged by the report's difference rule."""
+def show_differences(data: CountryData, table: pd.DataFrame, rules: ReportingRules) -> pd.DataFrame:
+    """The group comparisons of a figure's computed estimates, judged by the report's difference rule."""
     diffs = group_differences(table[table["shown"]], rules)
     if not diffs.empty:
         labels = table.drop_duplicates("indicator_id").set_index("indicator_id")["label"]
         view = diffs.assign(Indicator=diffs["indicator_id"].map(labels))[["Indicator", "breakdown", "gap_points", "verdict"]]
-        show_html(html_table(view.rename(columns={"breakdown": "Breakdown", "gap_points": "Largest gap (points)", "verdict": "Reading"})))
+        what = "the synthetic estimates above (they describe the book's data, not the report's findings)" if data.synthetic \
+            else "the estimates above"
+        show_html(f"<p>Gaps between groups in {what}, judged by the report's rule: a gap under {rules.min_difference:g} points, "
+                  f"or on a base under {rules.min_base}, is not called a difference.</p>",
+                  html_table(view.rename(columns={"breakdown": "Breakdown", "gap_points": "Largest gap (points)", "verdict": "Reading"})))
     return diffs
 
 
 def glue_values(data: CountryData, rules: ReportingRules, table: pd.DataFrame,
-                names: dict[str, tuple[str, str]]) -> dict[str, float]:
-    """Glue named estimates of a figure for the prose (``{glue:text}`name:.0f```).
+                names: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """Glue named cells of a figure for the prose (``{glue:text}`name```), as the book's rule says to
+    quote them (:mod:`dharm.report.prose`): the printed value while the survey files are synthetic.
 
-    The prose quotes the groups the report quotes, whatever breakdowns the figure was
-    drawn with: a group missing from ``table`` is read from the store for the prose alone.
-    Only cells with a published twin may be glued: prose never presents a modelled value.
+    The prose quotes the groups the report quotes, whatever breakdowns the figure was drawn with:
+    a group missing from ``table`` is read from the store for the prose alone.
     """
     breakdown_of = {g: b for b, groups in GROUPS.items() for g in groups}
     needed = {breakdown_of[group] for _, group in names.values()} - set(table["breakdown"])
     if needed:
         table = pd.concat([table, figure_table(data, table["figure_id"].iloc[0], rules, sorted(needed))], ignore_index=True)
+    rule = prose_rule(data, rules)
     values = {}
     for name, (indicator_id, group) in names.items():
-        if bool(lookup(table, indicator_id, group, "modelled")):
-            raise ValueError(f"glue {name!r}: {indicator_id} / {group} has no published value; prose must not present it")
-        values[name] = float(lookup(table, indicator_id, group, "estimate"))
-        glue(name, values[name], display=False)
+        hit = table[(table["indicator_id"] == indicator_id) & (table["group"] == group)]
+        if hit.empty:
+            raise KeyError(f"glue {name!r}: no estimate for indicator {indicator_id!r}, group {group!r}")
+        values[name] = survey_prose(hit.iloc[0].to_dict(), rule, name)
+    glue_text(**values)
     return values
 
 
@@ -126,3 +133,17 @@ def show_sample(data: CountryData, rules: ReportingRules, anchor: str | None = N
 def show_rank_orders(ranks: pd.DataFrame) -> None:
     """Published orders (findings printed only in words) beside the estimates that should honour them."""
     show_html(anchor_html("rank-orders"), html_table(ranks))
+
+
+def show_scaled(scaled: dict, printed_text: str, rules: ReportingRules, synthetic: bool) -> None:
+    """A share scaled to the national number of internet-using children: the computation beside the printed value."""
+    interval_label = (f"{rules.confidence:.0%} interval (precision of the design; synthetic data)" if synthetic
+                      else f"{rules.confidence:.0%} interval (sampling error only)")
+    table = pd.DataFrame({
+        "Internet-using children aged 12-17 (roster rate x population)": [round(scaled["internet_users"], -3)],
+        "Scaled estimate": [round(scaled["estimate"], -3)],
+        interval_label: [f"{round(scaled['ci_low'], -3):,.0f} to {round(scaled['ci_high'], -3):,.0f}"],
+        "Printed": [printed_text],
+    })
+    show_html("<p>The share scaled to the population (the parameter <code>population_12_17</code>); the interval "
+              "reflects the survey's sampling error only, not the uncertainty of the population figure.</p>", html_table(table))

@@ -2,19 +2,26 @@
 
 One row per published number: where it is printed (``chapter`` is the page key, ``section``,
 ``figure``), what it is (``indicator``, ``breakdown``, ``group``), the printed and computed
-values and a status from :mod:`dharm.stats.judge`. The ledger collects these tables.
+values, a status from :mod:`dharm.stats.judge` and, for a share computed on a base under the
+minimum, the count that stands for it (``computed_count``: no such share is ever shown). The
+ledger collects these tables.
 """
 from __future__ import annotations
 
 import pandas as pd
 
-CHECK_COLUMNS = ["chapter", "section", "figure", "indicator", "breakdown", "group", "published", "computed", "status"]
+CHECK_COLUMNS = ["chapter", "section", "figure", "indicator", "breakdown", "group", "published", "computed", "status",
+                 "computed_count"]
 
 
 def checks_frame(rows: list[tuple] | list[dict]) -> pd.DataFrame:
     """A checks table from rows in :data:`CHECK_COLUMNS` order (or dicts with those keys)."""
-    frame = pd.DataFrame(rows, columns=CHECK_COLUMNS) if rows and isinstance(rows[0], tuple) else pd.DataFrame(rows)
+    if rows and isinstance(rows[0], tuple):  # a row may leave out the last column, computed_count
+        frame = pd.DataFrame([row + ("",) * (len(CHECK_COLUMNS) - len(row)) for row in rows], columns=CHECK_COLUMNS)
+    else:
+        frame = pd.DataFrame(rows)
     frame = frame.reindex(columns=CHECK_COLUMNS)
+    frame["computed_count"] = frame["computed_count"].fillna("")
     frame["chapter"] = frame["chapter"].astype(str)
     frame["published"] = frame["published"].astype(float)
     frame["computed"] = frame["computed"].astype(float)

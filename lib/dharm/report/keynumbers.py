@@ -16,10 +16,11 @@ from ..io.country import CountryData
 from ..io.errors import parameter_error
 from ..io.published import AUDIENCES
 from ..stats import judge
-from ..stats.numbers import number_text as format_number
+from ..stats.numbers import count_of, number_text as format_number
 from ..stats.rules import ReportingRules
 from .admin import admin_figure_id, recompute_derived
 from .checks import checks_frame, page_of_section
+from .prose import ProseRule, ProseRuleError, printed_prose, prose_rule, published_cell, small_base_label
 from .survey import figure_table, rank_orders, scale_to_population, store_for
 
 SURVEY_KIND = {True: "synthetic survey estimate", False: "survey estimate"}
@@ -123,6 +124,8 @@ def summary_numbers(data: CountryData, rules: ReportingRules) -> pd.DataFrame:
     out = pd.DataFrame(rows)
     out["text"] = [number_text(r) for _, r in out.iterrows()]
     out["link"] = [figure_href(c, f) for c, f in zip(out["chapter"], out["figure_id"])]
+    rule = prose_rule(data, rules)
+    out["prose"] = [restated_prose(r, rule, r["data_kind"].startswith(("synthetic", "survey"))) for _, r in out.iterrows()]
     return out
 
 
@@ -204,6 +207,7 @@ def chapter4_numbers(data: CountryData, rules: ReportingRules) -> pd.DataFrame:
             d = derived.loc[spec.ref]
             recomputable = pd.notna(d["recomputed"])
             row = base | {"value": float(d["recomputed"]) if recomputable else np.nan, "unit": "percent", "label": d["description"],
+                          "source_printed": d["printed"], "source_qualifier": d["qualifier"],
                           "chapter": "3", "figure_id": admin_figure_id(data, d["figure"]) if d["figure"] else "",
                           "figure": d["figure"] or f"section {d['section']}",
                           "text": "" if recomputable else f"{d['qualifier'] + ' ' if d['qualifier'] else ''}{d['printed']:g}% as printed, not recomputable",
@@ -222,7 +226,47 @@ def chapter4_numbers(data: CountryData, rules: ReportingRules) -> pd.DataFrame:
     out = pd.DataFrame(rows)
     out["text"] = [number_text(r) for _, r in out.iterrows()]
     out["link"] = [figure_href(c, f) if c and f else "" for c, f in zip(out["chapter"], out["figure_id"])]
+    rule = prose_rule(data, rules)
+    out["prose"] = [chapter4_prose(data, r, rule) for _, r in out.iterrows()]
     return out
+
+
+def restated_prose(row, rule: ProseRule, survey: bool) -> str:
+    """How a sentence quotes a restated number: the printed value (survey numbers once the files are
+    real: the computed one), on a small base labelled so."""
+    if survey and not rule.synthetic:
+        return str(row["text"])
+    if pd.isna(row["printed"]):
+        if survey and not rule.show_modelled:
+            raise ProseRuleError(f"prose: {row.get('name', row.get('number_id'))} has no printed value and the survey files are synthetic")
+        return str(row["text"]) if not survey else f"{row['text']} (modelled)"
+    text = printed_prose(row["printed"], row.get("qualifier", "") or "", row["unit"])
+    return small_base_label(text, rule) if survey and bool(row.get("small_base", False)) else text
+
+
+def chapter4_prose(data: CountryData, row, rule: ProseRule) -> str:
+    """A chapter-4 number in a sentence: what chapter 4 prints, else what the chapter figure prints; where
+    chapter 4 prints a survey number differently from its figure, the sentence says so."""
+    row = dict(row)
+    survey = row["kind"] in ("survey", "population", "ratio")
+    if row["kind"] in ("policy", "legislation", "rank"):
+        return str(row["text"])
+    if row["kind"] == "survey":
+        cell = published_cell(data, row["ref"], row["group"], "percent")
+        figure_value = None if cell is None else cell["value"]
+        if pd.isna(row["printed"]) and figure_value is not None:
+            return restated_prose(row | {"printed": figure_value, "qualifier": cell["qualifier"]}, rule, True)
+        text = restated_prose(row, rule, True)
+        if rule.synthetic and figure_value is not None and pd.notna(row["printed"]) and figure_value != row["printed"]:
+            return f"{text} (as chapter 4 prints it; {row['figure']} prints {printed_prose(figure_value, cell['qualifier'])})"
+        return text
+    if row["kind"] in ("pooled", "printed"):
+        return printed_prose(row["printed"], row["qualifier"] or "", "percent")
+    if pd.isna(row["printed"]) and pd.notna(row.get("source_printed", np.nan)):  # what the chapter prints
+        return printed_prose(row["source_printed"], row.get("source_qualifier", "") or "", row["unit"])
+    if pd.isna(row["printed"]):
+        return str(row["text"])  # published frontline shares
+    return restated_prose(row, rule, survey)
 
 
 def _label(data: CountryData, row: dict) -> str:
@@ -263,6 +307,7 @@ def chapter4_checks(data: CountryData, rules: ReportingRules) -> pd.DataFrame:
             status = judge.two_significant_digits(r.printed, r.value)
         else:
             status = judge.share(r.printed, r.value, r.small_base)
+        small = count_of(r.n_positive, r.n, "children") if status == judge.SMALL_BASE else ""
         rows.append(("4", "4", r.used_in, indicator, "total" if r.kind != "ratio" else "sex",
-                     "Total" if r.kind != "ratio" else r.group, r.printed, r.value, status))
+                     "Total" if r.kind != "ratio" else r.group, r.printed, r.value, status, small))
     return checks_frame(rows)

@@ -12,12 +12,10 @@ from ..config import GROUPS, SCALED_SUFFIX, TOLERANCE_TOTAL
 from ..io.country import CountryData
 from ..io.errors import DataValidationError, parameter_error
 from ..stats import judge
+from ..stats.numbers import RESPONDENT_NOUN, count_of
 from ..stats.rules import ReportingRules, apply_reporting_rules
 from ..stats.store import EstimateStore, estimate_store
 from .checks import checks_frame
-
-SURVEY_YEAR = 2020
-
 
 def store_for(data: CountryData, rules: ReportingRules) -> EstimateStore:
     """The estimate store at the page's confidence level."""
@@ -29,8 +27,9 @@ def source_line(data: CountryData, figure_label: str = "") -> str:
     kind = ("synthetic microdata calibrated to the published figures (not the real survey records)"
             if data.synthetic else "survey microdata")
     where = f", {figure_label}" if figure_label else ""
-    return (f"Source: Disrupting Harm household survey, {data.country.title()}, {SURVEY_YEAR}; estimates from {kind}. "
-            f"Published values: ECPAT, INTERPOL and UNICEF (2022), Disrupting Harm in {data.country.title()}{where}.")
+    name = data.metadata.name
+    return (f"Source: Disrupting Harm household survey, {name}, {data.metadata.survey_year}; estimates from {kind}. "
+            f"Published values: ECPAT, INTERPOL and UNICEF (2022), Disrupting Harm in {name}{where}.")
 
 
 def check_breakdowns(breakdowns) -> list[str] | None:
@@ -191,7 +190,8 @@ def survey_checks(data: CountryData, rules: ReportingRules) -> pd.DataFrame:
             h = cells.loc[(p.indicator_id, p.breakdown, p.group)]
             computed = float(h["n_positive"]) if p.unit == "count" else float(h["estimate"])
             status = judge.survey_number(p.value, computed, p.breakdown, h["n"], p.unit, p.qualifier, rules.min_base)
-            rows.append((chapter, p.section, p.figure or spec.label, p.indicator_id, p.breakdown, p.group, p.value, computed, status))
+            small = count_of(h["n_positive"], h["n"], RESPONDENT_NOUN.get(h["respondent"], "")) if status == judge.SMALL_BASE else ""
+            rows.append((chapter, p.section, p.figure or spec.label, p.indicator_id, p.breakdown, p.group, p.value, computed, status, small))
             if pd.notna(p.base_n):
                 rows.append((chapter, p.section, p.figure or spec.label, f"{p.indicator_id} (base n)", p.breakdown, p.group,
                              p.base_n, float(h["n"]), judge.exact(p.base_n, float(h["n"]))))
