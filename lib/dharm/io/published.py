@@ -26,7 +26,7 @@ from .tables import choice, matching, number, read_csv_text, row_rule, text, val
 UNITS = ("percent", "count")
 QUALIFIERS = ("more than", "up to", "approximately", "almost")
 CHARTS = ("bars", "heatmap", "risk", "none")
-ADMIN_UNITS = ("count", "ratio", "percent", "score")
+ADMIN_UNITS = ("count", "ratio", "percent", "score", "years")
 AXES = ("year", "category", "measure")
 COVERAGE = ("covered", "partly covered", "not covered", "condition", "draft only")
 DEFINITION_KINDS = ("core", "Figure 2: form of OCSEA", "Figure 2: related phenomenon", "term used in the report")
