@@ -135,9 +135,11 @@ def test_printed_numbers_must_carry_their_value(data_copy):
 
 # ---------------------------------------------------------------- restated numbers
 def test_fill_writes_numbers_in_and_escapes_text():
-    numbers = pd.DataFrame({"number_id": ["x", "y"], "text": ["5%", "3 of 40 children"], "link": ["02_ocsea.html#figure-a", ""]})
+    numbers = pd.DataFrame({"number_id": ["x", "y"], "text": ["4.6%", "3 of 40 children"], "prose": ["5%", "8% (as printed)"],
+                            "link": ["02_ocsea.html#figure-a", ""]})
+    # statements quote the prose form of each number (what the report printed), never the computed text
     assert fill("A <b> {x} and {y}.", numbers) == ('A &lt;b&gt; <a href="02_ocsea.html#figure-a"><strong>5%</strong></a> '
-                                                   'and <strong>3 of 40 children</strong>.')
+                                                   'and <strong>8% (as printed)</strong>.')
 
 
 def test_number_text_follows_the_small_base_rule():
