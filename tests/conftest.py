@@ -49,3 +49,14 @@ def edit_csv(path: Path, row: int, column: str, value: str) -> None:
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     frame.loc[row, column] = value
     frame.to_csv(path, index=False)
+
+
+def glued(nb) -> dict[str, str]:
+    """The values a notebook glued for its prose (name -> text/plain), from its stored outputs."""
+    values = {}
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            scrap = out.get("metadata", {}).get("scrapbook")
+            if scrap:
+                values[scrap["name"]] = next(v for k, v in out["data"].items() if k.endswith("text/plain"))
+    return values

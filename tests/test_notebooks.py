@@ -9,6 +9,8 @@ from dharm.build import execute
 from dharm.io.published import load_table
 from dharm.report.keynumbers import recommendations_for
 
+from conftest import glued
+
 CHAPTER = Path(__file__).resolve().parents[1] / "notebooks" / "01_children_online.ipynb"
 
 
@@ -19,16 +21,6 @@ def outputs_text(nb) -> str:
             data = out.get("data", {})
             parts.append(str(data.get("text/html", "")) + str(data.get("text/plain", "")) + str(out.get("text", "")))
     return "\n".join(parts)
-
-
-def glued(nb) -> dict:
-    values = {}
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            scrap = out.get("metadata", {}).get("scrapbook")
-            if scrap:
-                values[scrap["name"]] = next(v for k, v in out["data"].items() if k.endswith("text/plain"))
-    return values
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,8 @@ import pytest
 
 from dharm.config import pages
 
+from conftest import glued
+
 REPO = Path(__file__).resolve().parents[1]
 HTML = REPO / "_build" / "html" / "notebooks"
 GLUE = re.compile(r"\{glue:text\}`([A-Za-z0-9_]+)(:[^`]*)?`(%?)")
@@ -23,16 +25,6 @@ NO_SURVEY_DATA = {"03_response"}  # pages that show no survey estimate
 
 def notebook(stem: str) -> dict:
     return json.loads((REPO / "notebooks" / f"{stem}.ipynb").read_text())
-
-
-def glued(nb: dict) -> dict[str, str]:
-    out = {}
-    for cell in nb["cells"]:
-        for output in cell.get("outputs", []):
-            scrap = output.get("metadata", {}).get("scrapbook")
-            if scrap:
-                out[scrap["name"]] = next(v for k, v in output["data"].items() if k.endswith("text/plain"))
-    return out
 
 
 @pytest.fixture(scope="module")
