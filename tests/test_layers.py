@@ -15,7 +15,7 @@ PACKAGE = REPO / "lib" / "dharm"
 def test_layer_contracts_hold():
     """config -> io -> stats -> report -> ledger -> present -> entry points; display libraries only in present."""
     lint = Path(sys.executable).with_name("lint-imports")
-    result = subprocess.run([str(lint), "--config", str(REPO / ".importlinter")], cwd=REPO / "lib", capture_output=True, text=True)
+    result = subprocess.run([str(lint), "--no-cache", "--config", str(REPO / ".importlinter")], cwd=REPO / "lib", capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "3 kept, 0 broken" in result.stdout
 
@@ -26,7 +26,7 @@ def test_the_layers_contract_can_fail(tmp_path):
     config.write_text("[importlinter]\nroot_package = dharm\n\n[importlinter:contract:upside-down]\nname = upside down\n"
                       "type = layers\nlayers =\n    dharm.config\n    dharm.io\n")
     lint = Path(sys.executable).with_name("lint-imports")
-    result = subprocess.run([str(lint), "--config", str(config)], cwd=REPO / "lib", capture_output=True, text=True)
+    result = subprocess.run([str(lint), "--no-cache", "--config", str(config)], cwd=REPO / "lib", capture_output=True, text=True)
     assert result.returncode != 0 and "BROKEN" in result.stdout
 
 

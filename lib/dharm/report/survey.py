@@ -82,14 +82,6 @@ def figure_table(data: CountryData, figure_id: str, rules: ReportingRules,
     return apply_reporting_rules(table, rules)
 
 
-def lookup(table: pd.DataFrame, indicator_id: str, group: str = "Total", column: str = "estimate"):
-    """One value of a figure table, for prose: fails loudly if the cell is missing."""
-    hit = table[(table["indicator_id"] == indicator_id) & (table["group"] == group)]
-    if hit.empty:
-        raise KeyError(f"no estimate for indicator {indicator_id!r}, group {group!r}")
-    return hit.iloc[0][column]
-
-
 def survey_count(data: CountryData, rules: ReportingRules, indicator_id: str, group: str = "Total",
                  column: str = "n_positive", breakdown: str | None = None) -> int:
     """How many respondents have an indicator (or, with ``column='n'``, are in its base)."""
