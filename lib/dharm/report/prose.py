@@ -94,8 +94,13 @@ def count_prose(data: CountryData, rule: ProseRule, indicator_id: str, computed:
     are in its base (``n``). Synthetic data: only a count the report printed."""
     if not rule.synthetic:
         return count(computed)
-    cell = published_cell(data, indicator_id, group, "count" if column == "n_positive" else None)
-    value = (cell["value"] if column == "n_positive" else cell["base_n"]) if cell is not None else None
+    if column == "n_positive":
+        cell = published_cell(data, indicator_id, group, "count")
+        value = None if cell is None else cell["value"]
+    else:  # the base: any printing of the cell that gives its n
+        pub = data.published
+        bases = pub[(pub["indicator_id"] == indicator_id) & (pub["group"] == group) & pub["base_n"].notna()]["base_n"]
+        value = None if bases.empty else bases.iloc[0]
     if value is not None and pd.notna(value):
         return count(value)
     if not rule.show_modelled:
