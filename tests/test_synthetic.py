@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 from dharm import synthetic
 from dharm.io.errors import DataValidationError
@@ -32,6 +33,14 @@ def assumption_row(root: Path, variable: str, codes: str = "") -> int:
     return int(hit[0])
 
 
+def set_population(root: Path, children: int) -> None:
+    """Change the population aged 12-17 in a private copy's metadata.yml."""
+    path = root / "cambodia/metadata.yml"
+    meta = yaml.safe_load(path.read_text(encoding="utf-8"))
+    meta["population"]["children_12_17"] = children
+    path.write_text(yaml.safe_dump(meta, sort_keys=False), encoding="utf-8")
+
+
 def published_row(root: Path, indicator: str) -> int:
     frame = pd.read_csv(root / "cambodia/published/survey_estimates.csv", dtype=str, keep_default_na=False)
     hit = frame.index[(frame["indicator_id"] == indicator) & (frame["breakdown"] == "total")]
@@ -45,7 +54,7 @@ def test_design_settings_follow_the_data_files(data_copy):
     before = design_settings(data_root=data_copy)
     assumptions = data_copy / "cambodia/survey/assumptions.csv"
     edit_csv(assumptions, assumption_row(data_copy, "n_urban_psus"), "value", "31")
-    edit_csv(assumptions, assumption_row(data_copy, "population_12_17"), "value", "2345678")
+    set_population(data_copy, 2345678)
     edit_csv(assumptions, assumption_row(data_copy, "cluster_sd"), "value", "0.45")
     for code, share in (("1", "55"), ("2", "35"), ("3", "10")):
         edit_csv(assumptions, assumption_row(data_copy, "children_per_household", code), "value", share)
@@ -65,7 +74,7 @@ def test_generator_uses_the_edited_design(data_copy):
     """Not only the settings: the generated roster follows an edited design row."""
     assumptions = data_copy / "cambodia/survey/assumptions.csv"
     edit_csv(assumptions, assumption_row(data_copy, "n_urban_psus"), "value", "33")
-    edit_csv(assumptions, assumption_row(data_copy, "population_12_17"), "value", "2000000")
+    set_population(data_copy, 2000000)
     roster = build_roster(np.random.default_rng(synthetic.SEED), design_settings(data_root=data_copy))
     assert roster.loc[roster["stratum"] == "urban", "psu"].nunique() == 33
     assert roster["weight"].sum() == pytest.approx(2_000_000, abs=1)

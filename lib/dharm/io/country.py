@@ -18,17 +18,69 @@ import yaml
 
 from ..config import DEFAULT_COUNTRY, SURVEY_FILES, data_root
 from .errors import DataValidationError, where
-from .published import country_dir, load_table
+from .published import PUBLISHED_TABLES, country_dir, load_table
 from .survey import Codebook, load_codebook, load_indicators, load_survey, survey_path
 
 
+class Source(pydantic.BaseModel):
+    """A publication the country's published numbers are taken from."""
+
+    model_config = pydantic.ConfigDict(extra="forbid")
+    id: str = pydantic.Field(pattern=r"^[a-z0-9_]+$")
+    short: str = pydantic.Field(min_length=1)  # as a figure's source line names it, e.g. "ECPAT, INTERPOL and UNICEF (2022)"
+    citation: str = pydantic.Field(min_length=1)
+    url: str | None = pydantic.Field(default=None, pattern=r"^https?://\S+$")
+
+
+class Population(pydantic.BaseModel):
+    """The national number of children aged 12-17, which scales survey shares to children."""
+
+    model_config = pydantic.ConfigDict(extra="forbid")
+    children_12_17: int = pydantic.Field(gt=0)
+    source: str = pydantic.Field(min_length=1)
+    printed_in_report: bool  # False: an outside figure the book assumes, not one the report prints
+
+
 class CountryMetadata(pydantic.BaseModel):
-    """``data/<country>/metadata.yml``: the country's name, the survey's year and what its survey files are."""
+    """``data/<country>/metadata.yml``: what the book needs to know about a country before reading its tables.
+
+    ``published_tables`` declares which published tables the country has: a page part whose
+    table is not listed says that the number is not published for the country; a listed table
+    must exist, and a file not listed is refused, so a lost file is never read as "not published".
+    """
 
     model_config = pydantic.ConfigDict(extra="forbid")
     name: str = pydantic.Field(min_length=1)
     survey_year: int = pydantic.Field(ge=2000, le=2100)
     survey_microdata: Literal["synthetic", "real"]
+    report: Source
+    population: Population
+    sources: list[Source] = []
+    published_tables: list[str]
+
+    @pydantic.field_validator("published_tables")
+    @classmethod
+    def _known_tables(cls, names: list[str]) -> list[str]:
+        unknown = [n for n in names if n not in PUBLISHED_TABLES]
+        if unknown:
+            raise ValueError(f"names of published tables; unknown: {', '.join(unknown)} (known: {', '.join(PUBLISHED_TABLES)})")
+        if len(set(names)) != len(names):
+            raise ValueError("each table listed once")
+        return names
+
+    @pydantic.model_validator(mode="after")
+    def _unique_sources(self) -> CountryMetadata:
+        ids = [self.report.id] + [s.id for s in self.sources]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"source ids used once (report and sources); got {', '.join(ids)}")
+        return self
+
+    def source(self, source_id: str) -> Source:
+        """The report or one of the other sources, by id."""
+        for s in [self.report, *self.sources]:
+            if s.id == source_id:
+                return s
+        raise KeyError(f"no source {source_id!r} in metadata.yml (known: {', '.join([self.report.id] + [s.id for s in self.sources])})")
 
 
 def load_metadata(folder: Path) -> CountryMetadata:
@@ -41,7 +93,9 @@ def load_metadata(folder: Path) -> CountryMetadata:
     except pydantic.ValidationError as exc:
         first = exc.errors()[0]
         field_name = ".".join(str(p) for p in first["loc"]) or "(file)"
-        raise DataValidationError(f"{where(path)}, field '{field_name}': got {first.get('input')!r}; expected {first['msg'].lower()}") from None
+        expected = first["msg"].removeprefix("Value error, ")
+        expected = expected[0].lower() + expected[1:]
+        raise DataValidationError(f"{where(path)}, field '{field_name}': got {first.get('input')!r}; expected {expected}") from None
 
 
 @dataclass
@@ -61,10 +115,31 @@ class CountryData:
         return load_metadata(self.folder)
 
     def table(self, name: str) -> pd.DataFrame:
-        """A published table (``admin_counts``, ``figures``, ...), read and validated once."""
+        """A published table (``admin_counts``, ``figures``, ...), read and validated once.
+
+        A table the country does not publish (not in ``published_tables``) is empty, with its columns.
+        """
         if name not in self._tables:
-            self._tables[name] = load_table(name, self.country, self.root, self._tables)
+            self._tables[name] = load_table(name, self.country, self.root, self._tables, self.published_tables)
         return self._tables[name]
+
+    @cached_property
+    def published_tables(self) -> frozenset[str]:
+        """The published tables the metadata declare; checked against the files in ``published/``."""
+        declared = frozenset(self.metadata.published_tables)
+        folder = self.folder / "published"
+        present = {p.stem for p in folder.glob("*.csv")} if folder.is_dir() else set()
+        for name in sorted(declared - present):
+            raise DataValidationError(f"{where(self.folder / 'metadata.yml')}, field 'published_tables': got {name!r}; "
+                                      f"expected a table with a file, but {where(folder / (name + '.csv'))} does not exist")
+        for name in sorted(present - declared):
+            raise DataValidationError(f"{where(folder / (name + '.csv'))}: got a file that {where(self.folder / 'metadata.yml')} "
+                                      "does not list in published_tables; expected it listed (or the file removed)")
+        return declared
+
+    def publishes(self, name: str) -> bool:
+        """True when the country publishes this table (rows may still be few)."""
+        return name in self.published_tables
 
     @cached_property
     def codebook(self) -> Codebook:

@@ -357,6 +357,9 @@ TABLES: dict[str, TableSpec] = {
 }
 
 
+PUBLISHED_TABLES = tuple(name for name, spec in TABLES.items() if spec.folder == "published")
+
+
 def country_dir(country: str, root: Path | str | None = None) -> Path:
     """The folder of one country's data; a clear error naming the known countries."""
     base = data_root(root)
@@ -369,10 +372,13 @@ def country_dir(country: str, root: Path | str | None = None) -> Path:
     return path
 
 
-def load_table(name: str, country: str, root: Path | str | None = None, loaded: Tables | None = None) -> pd.DataFrame:
+def load_table(name: str, country: str, root: Path | str | None = None, loaded: Tables | None = None,
+               published: frozenset[str] | None = None) -> pd.DataFrame:
     """Read and validate one published table (and, first, the tables it is checked against).
 
     ``loaded`` holds tables already read, so a caller loading several shares their dependencies.
+    ``published`` names the tables the country publishes (its metadata); any other published
+    table is returned empty, with its columns, so that a page can say it is not published.
     """
     if name not in TABLES:
         raise KeyError(f"no published table {name!r} (known: {', '.join(TABLES)})")
@@ -381,12 +387,15 @@ def load_table(name: str, country: str, root: Path | str | None = None, loaded: 
     context: Tables = {}
     for dep in spec.depends:
         if dep not in loaded:
-            loaded[dep] = load_table(dep, country, root, loaded)
+            loaded[dep] = load_table(dep, country, root, loaded, published)
         context[dep] = loaded[dep]
     if spec.needs_indicators:
         context["indicators"] = load_indicators(root)
     path = country_dir(country, root) / spec.folder / spec.file
-    frame = validate(read_csv_text(path), spec.schema(context), path)
+    schema = spec.schema(context)
+    unpublished = published is not None and spec.folder == "published" and name not in published
+    raw = pd.DataFrame({c: pd.Series(dtype=str) for c in schema.columns}) if unpublished else read_csv_text(path)
+    frame = validate(raw, schema, path)
     frame.attrs["path"] = str(path)
     return spec.finish(frame) if spec.finish else frame
 

@@ -26,7 +26,7 @@ def show_admin_figure(data: CountryData, figure_id: str) -> pd.DataFrame:
     spec = data.table("admin_figures").loc[figure_id]
     rows = figure_rows(counts, spec).rename(columns=ADMIN_LABELS)
     title = f"{spec['label']}: {spec['title']}" if spec["label"] else spec["title"]
-    source = (f"Source: {spec['base']}, as published in ECPAT, INTERPOL and UNICEF (2022), Disrupting Harm in {data.metadata.name}"
+    source = (f"Source: {spec['base']}, as published in {data.metadata.report.short}"
               + (f", {spec['label']}." if spec["label"] else ".") + " Published counts, not estimates.")
     show_html(anchor_html(figure_id))
     scale = " Symmetric-log scale." if spec["log_scale"] == "true" else ""

@@ -29,7 +29,7 @@ def source_line(data: CountryData, figure_label: str = "") -> str:
     where = f", {figure_label}" if figure_label else ""
     name = data.metadata.name
     return (f"Source: Disrupting Harm household survey, {name}, {data.metadata.survey_year}; estimates from {kind}. "
-            f"Published values: ECPAT, INTERPOL and UNICEF (2022), Disrupting Harm in {name}{where}.")
+            f"Published values: {data.metadata.report.short}{where}.")
 
 
 def check_breakdowns(breakdowns) -> list[str] | None:
@@ -117,12 +117,8 @@ def design_facts(data: CountryData, rules: ReportingRules, respondent: str = "ch
 
 
 def population_12_17(data: CountryData) -> float:
-    """The assumed national population aged 12-17, from the country's file of assumptions."""
-    frame = data.table("assumptions")
-    hit = frame[(frame["file"] == "design") & (frame["variable"] == "population_12_17")]
-    if hit.empty:
-        raise DataValidationError(f"{frame.attrs['path']}: got no design row for population_12_17; expected one")
-    return float(hit["value"].iloc[0])
+    """The national population aged 12-17, from the country's metadata (with its source there)."""
+    return float(data.metadata.population.children_12_17)
 
 
 def scale_to_population(data: CountryData, table: pd.DataFrame, indicator_id: str, rules: ReportingRules,
@@ -203,6 +199,14 @@ def calibration_inputs(data: CountryData) -> pd.DataFrame:
 
 
 def design_assumptions(data: CountryData) -> pd.DataFrame:
-    """The design values the report does not publish (villages' spread, cluster effect, population, ...)."""
+    """The design values the report does not publish (villages' spread, cluster effect, population, ...).
+
+    The population aged 12-17 is in the country's metadata; it is listed here when the report does not print it.
+    """
     frame = data.table("assumptions")
-    return frame.loc[frame["file"] == "design", ["variable", "codes", "value", "reason"]].reset_index(drop=True)
+    rows = frame.loc[frame["file"] == "design", ["variable", "codes", "value", "reason"]]
+    population = data.metadata.population
+    if not population.printed_in_report:
+        rows = pd.concat([pd.DataFrame([{"variable": "population_12_17 (metadata.yml)", "codes": "",
+                                         "value": float(population.children_12_17), "reason": population.source}]), rows])
+    return rows.reset_index(drop=True)

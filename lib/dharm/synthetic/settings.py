@@ -7,7 +7,8 @@ Two sources, kept apart:
   ``published/survey_estimates.csv``; the number of children at or above an age threshold
   comes from the printed base of a question asked only of them (``base_n`` of an
   indicator whose universe is ``age >= A``);
-* what it does not publish (population, urban villages, household sizes, caregivers'
+* the national population aged 12-17 comes from the country's ``metadata.yml``;
+* what it does not publish (urban villages, household sizes, caregivers'
   sex and age, spreads) comes from the ``design`` rows of ``survey/assumptions.csv``,
   each with its reason. A row without ``codes`` holds one constant; rows with ``codes``
   hold one share (percent) each of a distribution whose shares add up to 100.
@@ -25,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import GROUPS
+from ..io.country import load_metadata
 from ..io.errors import DataValidationError
 from ..io.published import country_dir, load_table
 from ..io.survey import load_codebook, load_indicators
@@ -34,7 +36,7 @@ ASSUMPTION_COLUMNS = ("file", "variable", "codes", "breakdown", "group", "value"
 SHARE_SUM_SLACK = 1e-9  # shares of one design distribution must add up to 100 within this
 
 # design rows of assumptions.csv: one constant each ...
-DESIGN_CONSTANTS = ("population_12_17", "n_urban_psus", "psu_weight_sd", "cluster_sd")
+DESIGN_CONSTANTS = ("n_urban_psus", "psu_weight_sd", "cluster_sd")
 # ... and distributions, one row per code
 DESIGN_DISTRIBUTIONS = ("children_per_household", "age_band_shares", "cg_sex", "cg_age_group")
 # published rows of survey_estimates.csv that describe the design
@@ -49,7 +51,7 @@ class DesignSettings:
     """Sample-design constants; build them with :func:`design_settings`, never by hand.
 
     Published (survey_estimates.csv): ``n_psus``, ``n_households``, ``sample_quotas``.
-    Assumed (design rows of assumptions.csv): everything else. Shares are fractions (0-1),
+    From metadata.yml: ``population_12_17``. Assumed (design rows of assumptions.csv): everything else. Shares are fractions (0-1),
     in the order in which the generator draws them.
     """
 
@@ -261,7 +263,7 @@ def design_settings(country: str = "cambodia", data_root: Path | str | None = No
         sample_quotas=quotas,
         quota_bands=bands,
         n_urban_psus=int(n_urban),
-        population_12_17=_constant(rows, "population_12_17", path),
+        population_12_17=float(load_metadata(country_dir(country, data_root)).population.children_12_17),
         psu_weight_sd=_constant(rows, "psu_weight_sd", path),
         cluster_sd=_constant(rows, "cluster_sd", path),
         children_per_household={int(k): v for k, v in _distribution(
