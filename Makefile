@@ -10,7 +10,7 @@ EXECUTED := _build/executed/.stamp
 HTML := _build/html/index.html
 LEDGER := _build/reproduction.csv
 
-.PHONY: book test setup notebooks html ledger estimates synthetic benchmark clean
+.PHONY: book test setup notebooks html ledger estimates synthetic benchmark lab variants clean
 
 setup: $(STAMP)
 $(STAMP): requirements.txt lib/pyproject.toml
@@ -56,6 +56,12 @@ synthetic: setup
 
 test: setup $(HTML) $(LEDGER)
 	$(BIN)/python -m pytest
+
+# JupyterLab on the notebooks, with the venv (and so the library) as the notebooks' python3 kernel.
+# A notebook saved from Lab is executed again by the next `make notebooks` (its bytes no longer match the record).
+lab: setup
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (dharm)" >/dev/null
+	$(BIN)/jupyter lab notebooks/
 
 benchmark: setup
 	$(BIN)/python -m dharm benchmark

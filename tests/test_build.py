@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from dharm.build import build_notebooks, environment_digest, inputs_digest, is_current, source_digest
+from dharm.build import build_notebooks, environment_digest, execute, inputs_digest, is_current, source_digest
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
@@ -68,6 +68,44 @@ def test_a_failed_run_leaves_the_notebook_byte_identical(tmp_path):
     nbformat.write(nb, notebook)
     before = notebook.read_bytes()
     outcome = build_notebooks([notebook], show_progress=False, record_dir=tmp_path / "records")[0]
-    assert outcome.status == "failed" and "a broken cell" in outcome.message and outcome.message.startswith("cell 2")
+    assert outcome.status == "failed"
+    assert outcome.message == "broken.ipynb: cell 2 (`raise RuntimeError('a broken cell')`) failed: RuntimeError: a broken cell"
     assert notebook.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.ipynb"]  # no temporary file, no record
+
+
+def test_an_interrupted_run_leaves_nothing_half_written(tmp_path, monkeypatch):
+    """Ctrl-C while papermill writes: the notebook keeps its bytes and no temporary file is left."""
+    notebook = tmp_path / "page.ipynb"
+    shutil.copy(NOTEBOOKS / "00_context.ipynb", notebook)
+    before = notebook.read_bytes()
+
+    def interrupted(source, output, **kwargs):
+        Path(output).write_text("{half a notebook")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("dharm.build.pm.execute_notebook", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        execute(notebook, notebook)
+    assert notebook.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["page.ipynb"]
+
+
+def test_an_injected_cell_never_survives_a_build(tmp_path):
+    """A page once run by hand with papermill overrides is rebuilt from its own parameters cell."""
+    notebook = tmp_path / "00_context.ipynb"
+    nb = nbformat.read(NOTEBOOKS / "00_context.ipynb", as_version=4)
+    at = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
+    nb.cells.insert(at + 1, nbformat.v4.new_code_cell('country = "atlantis"', metadata={"tags": ["injected-parameters"]}))
+    nbformat.write(nb, notebook)
+    outcome = build_notebooks([notebook], show_progress=False, record_dir=tmp_path / "records")[0]
+    assert outcome.status == "executed", outcome.message
+    rebuilt = nbformat.read(notebook, as_version=4)
+    assert not [c for c in rebuilt.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert notebook.read_bytes() == (NOTEBOOKS / "00_context.ipynb").read_bytes()
+
+
+def test_no_committed_notebook_holds_an_injected_cell():
+    for path in NOTEBOOKS.glob("*.ipynb"):
+        tags = [t for c in nbformat.read(path, as_version=4).cells for t in c.metadata.get("tags", [])]
+        assert "injected-parameters" not in tags, path.name

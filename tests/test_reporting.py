@@ -4,7 +4,7 @@ import re
 import pandas as pd
 import pytest
 
-from dharm.report.survey import check_breakdowns
+from dharm.io.parameters import check_breakdowns
 from dharm.stats.rules import ReportingRules, apply_reporting_rules, format_estimate, group_differences
 
 
@@ -57,8 +57,9 @@ def test_bad_parameters_are_named(kwargs, name):
 
 
 @pytest.mark.parametrize("value, message", [
-    (["total", "province"], "parameter breakdowns='province': expected breakdowns among total, age_group"),
-    ("area", "parameter breakdowns='area': expected None or a list"),
+    (["total", "province"], "parameter breakdowns=['total', 'province']: expected None or a list of total, age_group, "
+                            "sex, area, age_split (unknown: province)"),
+    ("area", "parameter breakdowns='area': expected None or a list such as [\"total\", \"area\"], not a single text"),
 ])
 def test_bad_breakdowns_are_named(value, message):
     with pytest.raises(ValueError, match=re.escape(message)):

@@ -7,6 +7,11 @@ the record is not run again, as jupyter-book's own cache would skip it. The firs
 need the estimate store computes it; the others wait for it (see :mod:`dharm.stats.store`). Runs write to a
 temporary file first: the committed notebook is replaced only by a successful run, and only
 when its bytes change, so a rebuild with nothing changed leaves it untouched.
+
+Every run starts from the notebook's own cells with any papermill ``injected-parameters``
+cell removed, so an override given once never survives into a later build. An analyst's
+rerun (:func:`run_notebook`) checks its parameters before any cell runs and writes under
+``_build/runs/<name>/``, never into ``notebooks/``.
 """
 from __future__ import annotations
 
@@ -23,7 +28,11 @@ import nbformat
 import papermill as pm
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from .config import BUILD_DIR, DATA_ROOT, LIBRARY_DIR, REPO_ROOT
+from .config import BUILD_DIR, DATA_ROOT, LIBRARY_DIR, REPO_ROOT, page_key
+from .io.country import load_country
+from .io.parameters import INJECTED_TAG, check_parameters
+from .ledger import build_ledger, page_ledger, write_ledger
+from .stats.rules import ReportingRules
 
 VOLATILE_NOTEBOOK_KEYS = ("start_time", "end_time", "duration", "exception", "input_path", "output_path")
 RECORD_DIR = BUILD_DIR / "executed"
@@ -101,34 +110,61 @@ def clean_metadata(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def execute(notebook: Path, output: Path, parameters: dict | None = None) -> float:
-    """Run ``notebook`` (kernel in its own folder) into ``output``, via a temporary file; return the seconds.
+class RunFailed(RuntimeError):
+    """A notebook run that stopped: which notebook, which cell and why; nothing was written."""
 
-    ``output`` is written only when the run succeeds, and only if its bytes change.
+
+def without_injected_cells(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The notebook without papermill's cells of overrides: a run starts from the page's own parameters."""
+    nb.cells = [c for c in nb.cells if INJECTED_TAG not in c.metadata.get("tags", [])]
+    return nb
+
+
+def _failure(notebook: Path, exc: Exception, cells: list) -> RunFailed:
+    """The notebook, the cell as numbered in the page itself (papermill's own cell not counted) and the error."""
+    if isinstance(exc, pm.PapermillExecutionError):
+        first_line = next((line for line in exc.source.splitlines() if line.strip() and not line.startswith("#")), "")
+        number = next((i + 1 for i, c in enumerate(cells) if c.source == exc.source), exc.cell_index + 1)
+        where = f"cell {number} (`{first_line[:70]}`)"
+        return RunFailed(f"{notebook.name}: {where} failed: {exc.ename}: {exc.evalue}")
+    return RunFailed(f"{notebook.name}: {type(exc).__name__}: {exc}")
+
+
+def execute(notebook: Path, output: Path, parameters: dict | None = None) -> float:
+    """Run ``notebook`` (kernel in its own folder) into ``output``, via temporary files; return the seconds.
+
+    ``output`` is written only when the run succeeds, and only if its bytes change; a failed or
+    interrupted run leaves it (and the notebook) as they were and raises :class:`RunFailed`.
     """
     start = time.perf_counter()
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = output.with_name(f".{output.stem}.{os.getpid()}.tmp.ipynb")
+    source = output.with_name(f".{output.stem}.{os.getpid()}.source.ipynb")
+    cells: list = []
     try:
-        pm.execute_notebook(str(notebook), str(tmp), parameters=parameters or {}, cwd=str(notebook.parent),
+        page = without_injected_cells(nbformat.read(notebook, as_version=4))
+        cells = page.cells
+        nbformat.write(page, source)
+        pm.execute_notebook(str(source), str(tmp), parameters=parameters or {}, cwd=str(notebook.parent),
                             kernel_name=KERNEL, progress_bar=False, request_save_on_cell_execute=False)
         nbformat.write(clean_metadata(nbformat.read(tmp, as_version=4)), tmp)
         if output.is_file() and output.read_bytes() == tmp.read_bytes():
             tmp.unlink()
         else:
             tmp.replace(output)
+    except (pm.PapermillExecutionError, RuntimeError, OSError, ValueError) as exc:
+        raise _failure(notebook, exc, cells) from exc
     finally:
         tmp.unlink(missing_ok=True)
+        source.unlink(missing_ok=True)
     return time.perf_counter() - start
 
 
 def _execute_in_place(notebook: Path, inputs: str, record_dir: Path) -> Outcome:
     try:
         seconds = execute(notebook, notebook)
-    except pm.PapermillExecutionError as exc:
-        return Outcome(notebook, "failed", message=f"cell {exc.exec_count}: {exc.ename}: {exc.evalue}")
-    except Exception as exc:  # a kernel that dies, a notebook that cannot be read: report, do not hide
-        return Outcome(notebook, "failed", message=f"{type(exc).__name__}: {exc}")
+    except RunFailed as exc:
+        return Outcome(notebook, "failed", message=str(exc))
     record_dir.mkdir(parents=True, exist_ok=True)
     _record_path(notebook, record_dir).write_text(json.dumps({"inputs": inputs, "output": _file_digest(notebook)}))
     return Outcome(notebook, "executed", seconds)
@@ -158,8 +194,31 @@ def build_notebooks(notebooks: list[Path], jobs: int = 2, force: bool = False, s
     return sorted(outcomes, key=lambda o: order[o.notebook])
 
 
-def run_notebook(notebook: Path, parameters: dict, name: str) -> Path:
-    """An analyst's rerun with other parameters, written under ``_build/runs/<name>/``; the book is untouched."""
-    output = RUNS_DIR / name / notebook.name
+def run_name(parameters: dict) -> str:
+    """A folder name that says what a rerun changed, e.g. ``confidence-0.9_min_base-30``."""
+    if not parameters:
+        return "defaults"
+    parts = [f"{k}-{json.dumps(v) if not isinstance(v, str) else v}" for k, v in sorted(parameters.items())]
+    return "".join(c if c.isalnum() or c in "-_." else "-" for c in "_".join(parts))[:120]
+
+
+def page_rules(checked: dict) -> ReportingRules:
+    """The reporting rules a page runs with, from its checked parameters (defaults for those it lacks)."""
+    fields = ("confidence", "min_base", "min_difference", "show_modelled")
+    return ReportingRules(**{k: checked[k] for k in fields if k in checked})
+
+
+def run_notebook(notebook: Path, parameters: dict, name: str | None = None, runs_dir: Path = RUNS_DIR) -> Path:
+    """An analyst's rerun with other parameters, under ``_build/runs/<name>/``; ``notebooks/`` is never written.
+
+    The parameters are checked before any cell runs. Beside the executed notebook go the
+    parameters it ran with and the ledger of its page under those parameters.
+    """
+    checked = check_parameters(notebook, parameters)
+    folder = runs_dir / (name or run_name(parameters))
+    output = folder / notebook.name
     execute(notebook, output, parameters)
+    (folder / f"{notebook.stem}.parameters.json").write_text(json.dumps(checked, indent=1, sort_keys=True) + "\n")
+    ledger = build_ledger(load_country(checked["country"]), page_rules(checked))
+    write_ledger(page_ledger(ledger, page_key(notebook.stem)), folder / f"{notebook.stem}.ledger.csv")
     return output

@@ -10,9 +10,10 @@ from typing import Annotated
 import typer
 
 from .benchmark import run_benchmark
-from .build import build_notebooks, run_notebook
-from .config import BUILD_DIR, DEFAULT_COUNTRY, NOTEBOOK_DIR
+from .build import RunFailed, build_notebooks, run_notebook
+from .config import BUILD_DIR, DEFAULT_COUNTRY, NOTEBOOK_DIR, REPO_ROOT
 from .io.country import load_country
+from .io.parameters import notebook_parameters, notebook_path, parse_value
 from .ledger import build_ledger, ledger_summary, write_ledger
 from .stats.store import estimate_store
 from .synthetic import generate, write
@@ -46,21 +47,52 @@ def notebooks(paths: Annotated[list[Path] | None, typer.Argument(help="notebooks
         raise typer.Exit(1)
 
 
-@app.command()
-def run(notebook: Path, p: Annotated[list[str] | None, typer.Option(
-        "-p", help="NAME=JSON_VALUE, e.g. -p confidence=0.9 -p 'breakdowns=[\"total\",\"area\"]'")] = None,
-        name: Annotated[str, typer.Option(help="folder under _build/runs/")] = "rerun") -> None:
-    """Rerun one notebook with other parameters into _build/runs/NAME/ (the book's notebooks are not touched)."""
-    parameters = {}
-    for item in p or []:
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise typer.BadParameter(f"{item!r}: expected NAME=VALUE")
-        try:
-            parameters[key] = json.loads(value)
-        except json.JSONDecodeError:
-            parameters[key] = value  # an unquoted word is a string
-    typer.echo(f"wrote {run_notebook(notebook, parameters, name)}")
+def parameters_help() -> str:
+    """Each page's parameters, what they accept and their defaults, from the pages' own parameters cells."""
+    pages = []
+    for path in sorted(NOTEBOOK_DIR.glob("*.ipynb")):
+        described = "; ".join(f"{p.name} ({p.accepts}; default {p.default!r})" for p in notebook_parameters(path).values())
+        pages.append(f"{path.stem}: {described}.")
+    return "Parameters of each notebook:\n\n" + "\n\n".join(pages)
+
+
+def parse_parameter_args(args: list[str]) -> dict[str, object]:
+    """``-p NAME VALUE`` pairs (papermill's form; ``-p NAME=VALUE`` also works), values read as YAML."""
+    parameters: dict[str, object] = {}
+    rest = list(args)
+    while rest:
+        flag = rest.pop(0)
+        if flag not in ("-p", "--parameter"):
+            raise typer.BadParameter(f"got {flag!r}; expected -p NAME VALUE")
+        if not rest:
+            raise typer.BadParameter("-p needs a NAME and a VALUE")
+        name = rest.pop(0)
+        if "=" in name:
+            name, value = name.split("=", 1)
+        elif rest:
+            value = rest.pop(0)
+        else:
+            raise typer.BadParameter(f"-p {name} needs a VALUE")
+        parameters[name] = parse_value(name, value)
+    return parameters
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True}, epilog=parameters_help())
+def run(ctx: typer.Context,
+        notebook: Annotated[str, typer.Argument(help="a page: its path or its name, e.g. 01_children_online")],
+        name: Annotated[str | None, typer.Option(help="folder under _build/runs/ (default: from the parameters)")] = None) -> None:
+    """Rerun one notebook with other parameters into _build/runs/NAME/; the book's notebooks are never touched.
+
+    Give parameters as -p NAME VALUE (repeatable), values as in YAML: -p confidence 0.9 -p breakdowns "[total, area]"
+    -p show_modelled true -p audience industry. Every value is checked before any cell runs.
+    """
+    try:
+        path = notebook_path(notebook)
+        output = run_notebook(path, parse_parameter_args(ctx.args), name)
+    except (ValueError, RunFailed) as exc:  # a bad parameter or a failed cell: one clear line, no traceback
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"wrote {output.relative_to(REPO_ROOT)} and its parameters and ledger beside it")
 
 
 @app.command()

@@ -17,7 +17,7 @@ import pydantic
 import yaml
 
 from ..config import DEFAULT_COUNTRY, SURVEY_FILES, data_root
-from .errors import DataValidationError, where
+from .errors import DataValidationError, NotPublished, where
 from .published import PUBLISHED_TABLES, country_dir, load_table
 from .survey import Codebook, load_codebook, load_indicators, load_survey, survey_path
 
@@ -140,6 +140,16 @@ class CountryData:
     def publishes(self, name: str) -> bool:
         """True when the country publishes this table (rows may still be few)."""
         return name in self.published_tables
+
+    def not_published(self, what: str) -> NotPublished:
+        """The exception a page turns into "not published for <country>"."""
+        return NotPublished(self.metadata.name, what)
+
+    def require(self, name: str) -> pd.DataFrame:
+        """A published table the caller cannot do without: :class:`NotPublished` when the country lacks it."""
+        if not self.publishes(name):
+            raise self.not_published(f"no {name.replace('_', ' ')}")
+        return self.table(name)
 
     @cached_property
     def codebook(self) -> Codebook:

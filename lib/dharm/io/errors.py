@@ -37,3 +37,16 @@ def file_error(path: Path | str, row: int | None, column: str | None, got, expec
 def parameter_error(name: str, value, expected: str) -> ValueError:
     """The error for a bad parameter of a notebook or a library call."""
     return ValueError(f"parameter {name}={value!r}: expected {expected}")
+
+
+class NotPublished(LookupError):
+    """A number, table or figure the country's published data do not hold.
+
+    Pages catch it and say "not published for <country>" instead of failing or borrowing
+    another country's numbers; the default country's book must never raise it (a test checks).
+    """
+
+    def __init__(self, country_name: str, what: str):
+        super().__init__(f"not published for {country_name}: {what}")
+        self.country_name = country_name
+        self.what = what

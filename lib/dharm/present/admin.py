@@ -6,24 +6,27 @@ import html
 import textwrap
 
 import pandas as pd
-from myst_nb import glue
 
 from ..io.country import CountryData
 from ..report.admin import figure_rows, wide_table
 from ..report.prose import printed_prose
 from .charts import count_chart
-from .prose import glue_text
+from .prose import glue_numbers, glue_text
 from .render import show_chart
 from .tables import anchor_html, download_link, html_table, show_html
+from .unpublished import or_not_published
 
 ADMIN_LABELS = {"year": "Year", "category": "Category", "measure": "Measure", "value": "Count"}
 DERIVED_ORDER = {"disagrees": 0, "not recomputable": 1, "agrees": 2}
 
 
+@or_not_published
 def show_admin_figure(data: CountryData, figure_id: str) -> pd.DataFrame:
     """Draw one administrative figure as printed: chart, base and source, the printed table, CSV."""
-    counts = data.table("admin_counts")
-    spec = data.table("admin_figures").loc[figure_id]
+    counts, figures = data.table("admin_counts"), data.table("admin_figures")
+    if figure_id not in figures.index:
+        raise data.not_published(f"administrative figure {figure_id!r}")
+    spec = figures.loc[figure_id]
     rows = figure_rows(counts, spec).rename(columns=ADMIN_LABELS)
     title = f"{spec['label']}: {spec['title']}" if spec["label"] else spec["title"]
     source = (f"Source: {spec['base']}, as published in {data.metadata.report.short}"
@@ -39,21 +42,31 @@ def show_admin_figure(data: CountryData, figure_id: str) -> pd.DataFrame:
     return rows
 
 
-def show_derived(checked: pd.DataFrame, figures: list[str] | None = None) -> None:
+@or_not_published
+def show_derived(data: CountryData, checked: pd.DataFrame, figures: list[str] | None = None, intro: str = "") -> None:
     """Printed derived numbers beside their recomputation, disagreements first."""
     view = checked if figures is None else checked[checked["figure"].isin(figures) | checked["section"].isin(figures)]
+    if view.empty:
+        raise data.not_published(f"numbers derived from counts ({', '.join(figures or [])})")
     view = view.assign(order=view["verdict"].map(DERIVED_ORDER)).sort_values("order", kind="stable")
-    show_html(html_table(view[["description", "printed", "recomputed", "verdict"]].rename(columns=str.capitalize)))
+    show_html(f"<p>{html.escape(intro)}</p>" if intro else "", html_table(view[["description", "printed", "recomputed", "verdict"]].rename(columns=str.capitalize)))
 
 
+@or_not_published
 def show_counts(data: CountryData, table_ids: list[str], columns: list[str], intro: str = "") -> None:
     """Published counts of some tables or prose passages, as printed."""
     counts = data.table("admin_counts")
-    show_html(f"<p>{html.escape(intro)}</p>" if intro else "", html_table(counts[counts["table_id"].isin(table_ids)][columns]))
+    chosen = counts[counts["table_id"].isin(table_ids)]
+    if chosen.empty:
+        raise data.not_published(f"counts {', '.join(table_ids)}")
+    show_html(f"<p>{html.escape(intro)}</p>" if intro else "", html_table(chosen[columns]))
 
 
-def show_checks(frame: pd.DataFrame, intro: str) -> None:
+@or_not_published
+def show_checks(data: CountryData, frame: pd.DataFrame, intro: str) -> None:
     """A table of additions checked (printed totals, parents of nested tables)."""
+    if frame.empty:
+        raise data.not_published("printed tables to add up")
     show_html(f"<p>{html.escape(intro)}</p>", html_table(frame))
 
 
@@ -65,11 +78,13 @@ def glue_admin(data: CountryData, checked: pd.DataFrame | None = None, cells: di
     values = dict(zip(counts["key"], counts["value"]))
     for name, key in (cells or {}).items():
         if key not in values or pd.isna(values[key]):
-            raise KeyError(f"glue {name!r}: no printed count {key!r}")
-        glue(name, float(values[key]), display=False)
+            glue_numbers(**{name: data.not_published(f"count {key!r}")})
+        else:
+            glue_numbers(**{name: float(values[key])})
     table = checked.set_index("derived_id") if checked is not None else pd.DataFrame()
     for name, derived_id in (derived or {}).items():
         if derived_id not in table.index:
-            raise KeyError(f"glue {name!r}: no derived number {derived_id!r}")
+            glue_text(**{name: data.not_published(f"derived number {derived_id!r}")})
+            continue
         row = table.loc[derived_id]
         glue_text(**{name: printed_prose(row["printed"], row["qualifier"], row["unit"])})

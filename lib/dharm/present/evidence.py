@@ -6,17 +6,22 @@ import textwrap
 
 import pandas as pd
 
+from ..io.country import CountryData
+from ..io.errors import NotPublished
 from ..io.published import RESEARCH_ACTIVITIES
-from ..report.frontline import DEFAULT_BASE, FRONTLINE_NOTE, distribution, excerpts_for
+from ..report.frontline import FRONTLINE_NOTE, distribution, excerpts_for, frontline_base
 from .charts import distribution_chart
+from .prose import glue_numbers
 from .render import show_chart
 from .tables import anchor_html, html_table, show_html
+from .unpublished import or_not_published
 
 
-def show_excerpts(excerpts: pd.DataFrame, themes: list[str] | None = None, sections: list[str] | None = None,
+@or_not_published
+def show_excerpts(data: CountryData, themes: list[str] | None = None, sections: list[str] | None = None,
                   title: str = "") -> pd.DataFrame:
     """Excerpts as block quotes with their attribution and what the code stands for."""
-    chosen = excerpts_for(excerpts, themes, sections)
+    chosen = excerpts_for(data.require("excerpts"), themes, sections)
     parts = [f"<p><strong>{html.escape(title)}</strong></p>"] if title else []
     if chosen.empty:
         parts.append("<p><em>No quoted excerpt for this selection.</em></p>")
@@ -28,19 +33,42 @@ def show_excerpts(excerpts: pd.DataFrame, themes: list[str] | None = None, secti
     return chosen
 
 
-def show_distribution(frontline: pd.DataFrame, question_ids: list[str], title: str, source: str,
+def frontline_source(data: CountryData, where: str) -> str:
+    """Where frontline numbers come from: the report (or the sources its rows name) and the place in it."""
+    return f"Source: Disrupting Harm survey of frontline social-service workers, as published in {data.metadata.report.short} ({where})."
+
+
+@or_not_published
+def show_distribution(data: CountryData, question_ids: list[str], title: str, where: str,
                       min_base: int = 50) -> pd.DataFrame:
     """Published answer shares of frontline questions as 100% bars, with the sample's nature stated.
 
     The small-base rule applies here too: with fewer respondents than ``min_base`` the shares
-    are turned back into counts of workers and no chart is drawn.
+    are turned back into counts of workers and no chart is drawn. ``where``: the report's section or figure.
     """
+    frontline = data.table("frontline_survey")
+    if not frontline["question_id"].isin(question_ids).any():
+        raise data.not_published(f"frontline questions {', '.join(question_ids)}")
+    source = frontline_source(data, where)
     drawn, table = distribution(frontline, question_ids, min_base)
     if not drawn.empty:
-        n = int(drawn["base_n"].max()) if drawn["base_n"].notna().any() else DEFAULT_BASE
-        subtitle = textwrap.wrap(f"Base: frontline social-service workers, n = {n}. {FRONTLINE_NOTE} {source}", 95)
+        n = f"n = {int(drawn['base_n'].max())}" if drawn["base_n"].notna().any() else "number who answered not published"
+        subtitle = textwrap.wrap(f"Base: frontline social-service workers, {n}. {FRONTLINE_NOTE} {source}", 95)
         show_chart(distribution_chart(drawn, title, subtitle))
     anchors = "".join(anchor_html(q) for q in dict.fromkeys(question_ids))
     show_html(f"<p>{anchors}{html.escape(FRONTLINE_NOTE)} {html.escape(source)}</p>", html_table(table.rename(columns=str.capitalize)))
     words = frontline[frontline["question_id"].isin(question_ids) & frontline["value"].isna()]
     return pd.concat([drawn, words])
+
+
+def glue_evidence_counts(data: CountryData, themes: list[str] | None, sections: list[str]) -> None:
+    """How many frontline workers answered, and how many excerpts the page shows (with its ``themes``)."""
+    try:
+        n = frontline_base(data)
+        glue_numbers(n_frontline=n, frontline_n=float(n))
+    except NotPublished as exc:
+        glue_numbers(n_frontline=exc, frontline_n=exc)
+    if data.publishes("excerpts"):
+        glue_numbers(n_excerpts=len(excerpts_for(data.table("excerpts"), themes, sections)))
+    else:
+        glue_numbers(n_excerpts=data.not_published("interview excerpts"))

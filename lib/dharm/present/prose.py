@@ -7,10 +7,12 @@ from myst_nb import glue
 
 from ..config import TOLERANCE_GROUP, TOLERANCE_TOTAL
 from ..io.country import CountryData
+from ..io.errors import NotPublished
 from ..report.prose import count_prose, prose_rule
 from ..report.survey import survey_count
 from ..stats.rules import ReportingRules
 from .tables import show_html
+from .unpublished import marker
 
 
 class ProseText(str):
@@ -20,16 +22,27 @@ class ProseText(str):
         printer.text(str(self))
 
 
-def glue_text(**values: str) -> None:
-    """Glue words (a number as the rule says to quote it) for the prose: ``{glue:text}`name```."""
+def glue_text(**values: str | NotPublished) -> None:
+    """Glue words (a number as the rule says to quote it) for the prose: ``{glue:text}`name```.
+
+    A :class:`NotPublished` value glues "not published for <country>" (see :mod:`.unpublished`).
+    """
     for name, value in values.items():
-        glue(name, ProseText(value), display=False)
+        glue(name, ProseText(marker(value.country_name) if isinstance(value, NotPublished) else value), display=False)
 
 
-def glue_numbers(**values: float) -> None:
-    """Glue plain numbers (counts, sizes, years) for the prose."""
+def glue_numbers(**values: float | NotPublished) -> None:
+    """Glue plain numbers (counts, sizes, years) for the prose; a :class:`NotPublished` value glues its marker."""
     for name, value in values.items():
-        glue(name, value, display=False)
+        if isinstance(value, NotPublished):
+            glue_text(**{name: value})
+        else:
+            glue(name, value, display=False)
+
+
+def glue_country(data: CountryData) -> None:
+    """The country's name, for titles and prose (``{glue:text}`country_name```)."""
+    glue_text(country_name=data.metadata.name)
 
 
 def glue_rules(rules: ReportingRules) -> None:
@@ -49,8 +62,11 @@ def glue_counts(data: CountryData, rules: ReportingRules, names: dict[str, tuple
     rule = prose_rule(data, rules)
     for name, (indicator_id, group, *column) in names.items():
         column = column[0] if column else "n_positive"
-        computed = survey_count(data, rules, indicator_id, group, column)
-        glue_text(**{name: count_prose(data, rule, indicator_id, computed, group, column)})
+        try:
+            computed = survey_count(data, rules, indicator_id, group, column)
+            glue_text(**{name: count_prose(data, rule, indicator_id, computed, group, column)})
+        except NotPublished as exc:
+            glue_text(**{name: exc})
 
 
 def show_data_notice(data: CountryData) -> None:

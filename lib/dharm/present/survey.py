@@ -7,16 +7,19 @@ import textwrap
 
 import pandas as pd
 
-from ..config import GROUP_LABELS, GROUPS
+from ..config import GROUP_LABELS, GROUPS, SCALED_SUFFIX
 from ..io.country import CountryData
-from ..report.prose import prose_rule, survey_prose
-from ..report.survey import figure_table, sample_table, source_line
+from ..io.errors import NotPublished
+from ..report.prose import printed_cell_prose, prose_rule, sample_prose, survey_prose
+from ..report.survey import (calibration_inputs, design_assumptions, design_facts, figure_table, sample_table,
+                             scale_to_population, source_line)
 from ..stats.numbers import printed
 from ..stats.rules import ReportingRules, group_differences
 from .charts import RESPONDENT, bar_chart, heatmap_chart
-from .prose import glue_text
+from .prose import glue_numbers, glue_text
 from .render import show_chart
-from .tables import anchor_html, download_link, html_table, show_html
+from .tables import anchor_html, download_link, html_table, show_html, show_table
+from .unpublished import or_not_published
 
 SUBTITLE_WIDTH = 95  # characters per subtitle line of a chart
 
@@ -58,11 +61,12 @@ def csv_for_download(table: pd.DataFrame, data: CountryData) -> pd.DataFrame:
     return out
 
 
+@or_not_published
 def show_figure(data: CountryData, figure_id: str, rules: ReportingRules,
                 breakdowns: list[str] | None = None) -> pd.DataFrame:
     """Draw one figure with its base, source, table and CSV; return its full table for prose."""
+    table = figure_table(data, figure_id, rules, breakdowns)  # NotPublished when the country has no such figure
     spec = data.figures.loc[figure_id]
-    table = figure_table(data, figure_id, rules, breakdowns)
     shown = table[table["shown"]]
     if shown.empty:
         show_html("<p><em>Nothing to show: no estimate of this figure has a published value, and "
@@ -87,6 +91,8 @@ def show_figure(data: CountryData, figure_id: str, rules: ReportingRules,
 
 def show_differences(data: CountryData, table: pd.DataFrame, rules: ReportingRules) -> pd.DataFrame:
     """The group comparisons of a figure's computed estimates, judged by the report's difference rule."""
+    if table.empty:  # the figure is not published for this country
+        return table
     diffs = group_differences(table[table["shown"]], rules)
     if not diffs.empty:
         labels = table.drop_duplicates("indicator_id").set_index("indicator_id")["label"]
@@ -107,21 +113,29 @@ def glue_values(data: CountryData, rules: ReportingRules, table: pd.DataFrame,
     The prose quotes the groups the report quotes, whatever breakdowns the figure was drawn with:
     a group missing from ``table`` is read from the store for the prose alone.
     """
+    if table.empty:  # the figure is not published for this country: every name says so
+        unpublished = data.not_published("this figure")
+        glue_text(**{name: unpublished for name in names})
+        return {}
     breakdown_of = {g: b for b, groups in GROUPS.items() for g in groups}
     needed = {breakdown_of[group] for _, group in names.values()} - set(table["breakdown"])
     if needed:
         table = pd.concat([table, figure_table(data, table["figure_id"].iloc[0], rules, sorted(needed))], ignore_index=True)
     rule = prose_rule(data, rules)
-    values = {}
+    values: dict[str, str | NotPublished] = {}
     for name, (indicator_id, group) in names.items():
         hit = table[(table["indicator_id"] == indicator_id) & (table["group"] == group)]
-        if hit.empty:
-            raise KeyError(f"glue {name!r}: no estimate for indicator {indicator_id!r}, group {group!r}")
-        values[name] = survey_prose(hit.iloc[0].to_dict(), rule, name)
+        try:
+            if hit.empty:
+                raise data.not_published(f"glue {name!r}: no estimate for indicator {indicator_id!r}, group {group!r}")
+            values[name] = survey_prose(hit.iloc[0].to_dict(), rule, name)
+        except NotPublished as exc:
+            values[name] = exc
     glue_text(**values)
-    return values
+    return {k: v for k, v in values.items() if isinstance(v, str)}
 
 
+@or_not_published
 def show_sample(data: CountryData, rules: ReportingRules, anchor: str | None = None, caption: str = "") -> pd.DataFrame:
     """The achieved sample beside the sizes the report prints."""
     sample = sample_table(data, rules)
@@ -130,20 +144,55 @@ def show_sample(data: CountryData, rules: ReportingRules, anchor: str | None = N
     return sample
 
 
-def show_rank_orders(ranks: pd.DataFrame) -> None:
+@or_not_published
+def show_rank_orders(data: CountryData, ranks: pd.DataFrame) -> None:
     """Published orders (findings printed only in words) beside the estimates that should honour them."""
+    if ranks.empty:
+        raise data.not_published("orders printed in words")
     show_html(anchor_html("rank-orders"), html_table(ranks))
 
 
-def show_scaled(scaled: dict, printed_text: str, rules: ReportingRules, synthetic: bool) -> None:
-    """A share scaled to the national number of internet-using children: the computation beside the printed value."""
-    interval_label = (f"{rules.confidence:.0%} interval (precision of the design; synthetic data)" if synthetic
+@or_not_published
+def show_scaled(data: CountryData, table: pd.DataFrame, indicator_id: str, rules: ReportingRules,
+                population: float | None = None, name: str = "scaled") -> None:
+    """A share scaled to the national number of internet-using children: the book's computation beside the
+    printed value. Glues ``<name>_population`` (the printed value, for prose) and ``<name>_scaled_*`` (the
+    computation, for checks)."""
+    printed_name = f"{name}_population"
+    try:
+        printed_text = printed_cell_prose(data, indicator_id + SCALED_SUFFIX)
+    except NotPublished as exc:
+        glue_text(**{printed_name: exc})
+        raise
+    glue_text(**{printed_name: printed_text})
+    scaled = scale_to_population(data, table, indicator_id, rules, population)
+    glue_numbers(**{f"{name}_scaled_{key}": float(round(scaled[key], -3)) for key in ("internet_users", "estimate", "ci_low", "ci_high")})
+    interval_label = (f"{rules.confidence:.0%} interval (precision of the design; synthetic data)" if data.synthetic
                       else f"{rules.confidence:.0%} interval (sampling error only)")
-    table = pd.DataFrame({
+    shown = pd.DataFrame({
         "Internet-using children aged 12-17 (roster rate x population)": [round(scaled["internet_users"], -3)],
         "Scaled estimate": [round(scaled["estimate"], -3)],
         interval_label: [f"{round(scaled['ci_low'], -3):,.0f} to {round(scaled['ci_high'], -3):,.0f}"],
         "Printed": [printed_text],
     })
     show_html("<p>The share scaled to the population (the parameter <code>population_12_17</code>); the interval "
-              "reflects the survey's sampling error only, not the uncertainty of the population figure.</p>", html_table(table))
+              "reflects the survey's sampling error only, not the uncertainty of the population figure.</p>", html_table(shown))
+
+
+def glue_design(data: CountryData, rules: ReportingRules) -> None:
+    """The design of the survey files (villages, strata, degrees of freedom, records) and the report's own count of villages."""
+    children = design_facts(data, rules, "children")
+    glue_numbers(n_psus=children["psus"], n_strata=children["strata"], design_df=children["df"], n_children=children["records"],
+                 n_roster=design_facts(data, rules, "household_roster")["households"])
+    glue_text(report_psus=sample_prose(data, rules)["n_psus"])  # the design as the report prints it
+
+
+def show_synthetic_design(data: CountryData) -> None:
+    """What the synthetic files are fitted to and what they assume (nothing when the files are the real microdata)."""
+    if not data.synthetic:
+        show_html("<p>The survey files are the survey's own microdata: nothing is fitted or assumed.</p>")
+        return
+    show_table(calibration_inputs(data), "calibration_inputs.csv",
+               caption=f"Published numbers each synthetic file is fitted to, and values it had to assume "
+                       f"(data/{data.country}/survey/assumptions.csv).")
+    show_table(design_assumptions(data), "design_assumptions.csv", caption="Design values the report does not publish.")

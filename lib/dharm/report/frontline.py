@@ -8,32 +8,18 @@ from __future__ import annotations
 import pandas as pd
 
 from ..io.country import CountryData
-from ..io.errors import parameter_error
+from ..io.parameters import check_min_base, check_themes
 from ..stats import judge
 from .checks import checks_frame, page_of_section
 
 FRONTLINE_NOTE = ("A non-probability convenience sample of frontline workers: the shares describe the people who "
                   "answered, not all frontline workers, so no confidence intervals are given.")
-DEFAULT_BASE = 50  # the frontline survey's respondents, where a row does not print its base
-
-
-def check_themes(excerpts: pd.DataFrame, themes: list[str] | None) -> list[str] | None:
-    """The ``themes`` parameter: None (every theme) or a list of the excerpts' themes."""
-    if themes is None:
-        return None
-    if isinstance(themes, str) or not isinstance(themes, (list, tuple)):
-        raise parameter_error("themes", themes, "None or a list of themes, e.g. [\"courts and legal aid\"]")
-    known = sorted(set(excerpts["theme"]))
-    unknown = sorted(set(themes) - set(known))
-    if unknown:
-        raise parameter_error("themes", unknown, "themes among " + ", ".join(known))
-    return list(themes)
 
 
 def excerpts_for(excerpts: pd.DataFrame, themes: list[str] | None = None, sections: list[str] | None = None) -> pd.DataFrame:
     """The excerpts on some themes and/or in some sections (a section includes its subsections)."""
     out = excerpts
-    if check_themes(excerpts, themes):
+    if check_themes(themes, list(excerpts["theme"].unique())):
         out = out[out["theme"].isin(themes)]
     if sections:
         out = out[out["section"].map(lambda s: any(s == x or s.startswith(x + ".") for x in sections))]
@@ -46,10 +32,9 @@ def distribution(frontline: pd.DataFrame, question_ids: list[str], min_base: int
     Returns the shares to draw (bases of at least ``min_base``) and the table to show, in
     which shares on smaller bases are turned back into counts of workers.
     """
-    if isinstance(min_base, bool) or not isinstance(min_base, int) or min_base < 1:
-        raise parameter_error("min_base", min_base, "a whole number of at least 1 (the report uses 50)")
+    check_min_base(min_base)
     chosen = frontline[frontline["question_id"].isin(question_ids)].copy()
-    base = chosen["base_n"].fillna(DEFAULT_BASE)
+    base = chosen["base_n"]  # where a country prints no base, its shares stay as printed (the rule cannot be applied)
     small = (chosen["unit"] == "percent") & chosen["value"].notna() & (base < min_base)
     chosen.loc[small, "value"] = (chosen.loc[small, "value"] * base[small] / 100).round()
     chosen.loc[small, "unit"] = "count"
@@ -66,8 +51,11 @@ def distribution_check(frontline: pd.DataFrame) -> pd.DataFrame:
 
 
 def frontline_base(data: CountryData) -> int:
-    """The number of frontline workers who answered (the largest printed base)."""
-    return int(data.table("frontline_survey")["base_n"].max())
+    """The number of frontline workers who answered (the largest printed base); :class:`NotPublished` if none is printed."""
+    bases = data.table("frontline_survey")["base_n"].dropna()
+    if bases.empty:
+        raise data.not_published("the number of frontline workers who answered")
+    return int(bases.max())
 
 
 def frontline_checks(data: CountryData) -> pd.DataFrame:

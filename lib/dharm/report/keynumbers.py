@@ -13,8 +13,8 @@ import pandas as pd
 
 from ..config import GROUP_LABELS, GROUPS, SCALED_SUFFIX, page
 from ..io.country import CountryData
-from ..io.errors import parameter_error
-from ..io.published import AUDIENCES
+from ..io.errors import NotPublished
+from ..io.parameters import check_audience
 from ..stats import judge
 from ..stats.numbers import count_of, number_text as format_number
 from ..stats.rules import ReportingRules
@@ -24,6 +24,10 @@ from .prose import ProseRule, ProseRuleError, printed_prose, prose_rule, publish
 from .survey import figure_table, rank_orders, scale_to_population, store_for
 
 SURVEY_KIND = {True: "synthetic survey estimate", False: "survey estimate"}
+# The columns of a table of restated numbers, so a country that restates none still gets a table with them.
+NUMBER_COLUMNS = ["name", "number_id", "used_in", "kind", "ref", "wording", "label", "group", "printed", "qualifier", "value",
+                  "ci_low", "ci_high", "n", "n_positive", "small_base", "unit", "chapter", "figure_id", "figure", "data_kind",
+                  "text", "link", "prose"]
 RATIO_FLOOR = 1.5  # 'almost twice': a computed ratio from 1.5 up to the printed value reproduces it
 
 
@@ -121,12 +125,23 @@ def summary_numbers(data: CountryData, rules: ReportingRules) -> pd.DataFrame:
                      "qualifier": "", "value": float(d.recomputed), "unit": "percent change", "n": np.nan,
                      "chapter": "2", "figure_id": admin_figure_id(data, d.figure), "figure": d.figure,
                      "data_kind": "recomputed from published administrative counts"})
+    if not rows:
+        return pd.DataFrame(columns=NUMBER_COLUMNS)
     out = pd.DataFrame(rows)
     out["text"] = [number_text(r) for _, r in out.iterrows()]
     out["link"] = [figure_href(c, f) for c, f in zip(out["chapter"], out["figure_id"])]
     rule = prose_rule(data, rules)
-    out["prose"] = [restated_prose(r, rule, r["data_kind"].startswith(("synthetic", "survey"))) for _, r in out.iterrows()]
+    out["prose"] = [_or_unpublished(restated_prose, r, rule, r["data_kind"].startswith(("synthetic", "survey")))
+                    for _, r in out.iterrows()]
     return out
+
+
+def _or_unpublished(quote, *args) -> str | NotPublished:
+    """What a sentence may quote, or the :class:`NotPublished` that says why it may not."""
+    try:
+        return quote(*args)
+    except NotPublished as exc:
+        return exc
 
 
 def pooled_checks(data: CountryData) -> pd.DataFrame:
@@ -141,16 +156,6 @@ def pooled_checks(data: CountryData) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------- chapter 4
-def check_audience(audience) -> list[str] | None:
-    """The ``audience`` parameter: None (all), one audience or a list of them."""
-    if audience is None:
-        return None
-    chosen = [audience] if isinstance(audience, str) else list(audience) if isinstance(audience, (list, tuple)) else None
-    if not chosen or any(a not in AUDIENCES for a in chosen):
-        raise parameter_error("audience", audience, "None or one or more of " + ", ".join(AUDIENCES))
-    return chosen
-
-
 def recommendations_for(recommendations: pd.DataFrame, audience=None) -> pd.DataFrame:
     """The recommendations addressed to ``audience`` (any of them when it is a list; all when None)."""
     chosen = check_audience(audience)
@@ -223,11 +228,13 @@ def chapter4_numbers(data: CountryData, rules: ReportingRules) -> pd.DataFrame:
                           "chapter": "context", "figure_id": "legislation", "figure": "legislation table", "data_kind": "legislation table"}
         row["label"] = _label(data, row)
         rows.append(row)
+    if not rows:
+        return pd.DataFrame(columns=NUMBER_COLUMNS)
     out = pd.DataFrame(rows)
     out["text"] = [number_text(r) for _, r in out.iterrows()]
     out["link"] = [figure_href(c, f) if c and f else "" for c, f in zip(out["chapter"], out["figure_id"])]
     rule = prose_rule(data, rules)
-    out["prose"] = [chapter4_prose(data, r, rule) for _, r in out.iterrows()]
+    out["prose"] = [_or_unpublished(chapter4_prose, data, r, rule) for _, r in out.iterrows()]
     return out
 
 
@@ -238,7 +245,7 @@ def restated_prose(row, rule: ProseRule, survey: bool) -> str:
         return str(row["text"])
     if pd.isna(row["printed"]):
         if survey and not rule.show_modelled:
-            raise ProseRuleError(f"prose: {row.get('name', row.get('number_id'))} has no printed value and the survey files are synthetic")
+            raise ProseRuleError(rule.country_name, f"prose: {row.get('name', row.get('number_id'))} has no printed value and the survey files are synthetic")
         return str(row["text"]) if not survey else f"{row['text']} (modelled)"
     text = printed_prose(row["printed"], row.get("qualifier", "") or "", row["unit"])
     return small_base_label(text, rule) if survey and bool(row.get("small_base", False)) else text

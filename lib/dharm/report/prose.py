@@ -24,26 +24,36 @@ import pandas as pd
 
 from ..config import GROUPS
 from ..io.country import CountryData
+from ..io.errors import NotPublished
 from ..stats.numbers import RESPONDENT_NOUN, count, count_of, percent, printed
 from ..stats.rules import ReportingRules
 from .survey import sample_table
 
 
-class ProseRuleError(ValueError):
-    """A page asked its prose to quote a number the rule does not allow."""
+class ProseRuleError(NotPublished, ValueError):
+    """A page asked its prose to quote a number the report did not print (for this country).
+
+    It is a :class:`NotPublished`: a page quoting another country's data says so in place of the
+    number; the default country's pages must never meet it (a test checks).
+    """
+
+    def __init__(self, country_name: str, message: str):
+        NotPublished.__init__(self, country_name, message)
+        self.args = (message,)
 
 
 @dataclass(frozen=True)
 class ProseRule:
-    """The facts the rule needs: what the survey files are, and the page's reporting rules."""
+    """The facts the rule needs: what the survey files are, the page's reporting rules, and whose report."""
 
     synthetic: bool
     min_base: int
     show_modelled: bool
+    country_name: str = ""
 
 
 def prose_rule(data: CountryData, rules: ReportingRules) -> ProseRule:
-    return ProseRule(data.synthetic, rules.min_base, rules.show_modelled)
+    return ProseRule(data.synthetic, rules.min_base, rules.show_modelled, data.metadata.name)
 
 
 def modelled(text: str) -> str:
@@ -69,7 +79,7 @@ def survey_prose(row, rule: ProseRule, what: str = "") -> str:
         if has_count:
             return f"{count(row['published_count'])} {noun}".strip()
         if not rule.show_modelled:
-            raise ProseRuleError(f"prose {what or row.get('indicator_id', '')}: the report printed no value for this cell, "
+            raise ProseRuleError(rule.country_name, f"prose {what or row.get('indicator_id', '')}: the report printed no value for this cell, "
                                  "and the survey files are synthetic; only show_modelled = True may quote it (marked)")
         return modelled(count_of(row["n_positive"], row["n"], noun) if small else percent(row["estimate"]))
     return count_of(row["n_positive"], row["n"], noun) if small else percent(row["estimate"])
@@ -104,7 +114,7 @@ def count_prose(data: CountryData, rule: ProseRule, indicator_id: str, computed:
     if value is not None and pd.notna(value):
         return count(value)
     if not rule.show_modelled:
-        raise ProseRuleError(f"prose: the report printed no {'count' if column == 'n_positive' else 'base'} for "
+        raise ProseRuleError(rule.country_name, f"prose: the report printed no {'count' if column == 'n_positive' else 'base'} for "
                              f"{indicator_id} ({group}), and the survey files are synthetic")
     return modelled(count(computed))
 
@@ -121,16 +131,18 @@ SAMPLE_SIZES = {"n_children": ("sample_children", "total", "Total"), "n_boys": (
                 "n_roster": ("sample_roster_households", "total", "Total")}
 
 
-def sample_prose(data: CountryData, rules: ReportingRules) -> dict[str, str]:
-    """The sample's sizes as a sentence quotes them: as printed while the survey files are synthetic,
-    the records of the real files otherwise."""
+def sample_prose(data: CountryData, rules: ReportingRules) -> dict[str, str | NotPublished]:
+    """The sample's sizes as a sentence quotes them: as printed while the survey files are synthetic
+    (a size the report does not print is :class:`NotPublished`), the records of the real files otherwise."""
     table = sample_table(data, rules).set_index(["indicator_id", "breakdown", "group"])
     rule = prose_rule(data, rules)
-    out = {}
+    out: dict[str, str | NotPublished] = {}
     for name, key in SAMPLE_SIZES.items():
         row = table.loc[key]
-        value = row["published"] if rule.synthetic and pd.notna(row["published"]) else row["computed"]
-        out[name] = count(value)
+        if rule.synthetic and pd.isna(row["published"]):
+            out[name] = data.not_published(f"sample size {name}")
+        else:
+            out[name] = count(row["published"] if rule.synthetic else row["computed"])
     return out
 
 
@@ -138,6 +150,6 @@ def printed_cell_prose(data: CountryData, indicator_id: str, group: str = "Total
     """A number the report printed (with its hedge) that no figure table holds, e.g. a share scaled to the population."""
     cell = published_cell(data, indicator_id, group)
     if cell is None:
-        raise ProseRuleError(f"prose: the report printed no value for {indicator_id} ({group})")
+        raise ProseRuleError(data.metadata.name, f"prose: the report printed no value for {indicator_id} ({group})")
     unit = "children" if cell["unit"] == "count" else cell["unit"]
     return printed_prose(cell["value"], cell["qualifier"], unit)

@@ -10,7 +10,8 @@ import pandas as pd
 
 from ..config import GROUPS, SCALED_SUFFIX, TOLERANCE_TOTAL
 from ..io.country import CountryData
-from ..io.errors import DataValidationError, parameter_error
+from ..io.errors import DataValidationError
+from ..io.parameters import check_breakdowns, check_population
 from ..stats import judge
 from ..stats.numbers import RESPONDENT_NOUN, count_of
 from ..stats.rules import ReportingRules, apply_reporting_rules
@@ -32,18 +33,6 @@ def source_line(data: CountryData, figure_label: str = "") -> str:
             f"Published values: {data.metadata.report.short}{where}.")
 
 
-def check_breakdowns(breakdowns) -> list[str] | None:
-    """The ``breakdowns`` parameter: None (each figure's own) or a list of breakdowns."""
-    if breakdowns is None:
-        return None
-    if isinstance(breakdowns, str) or not isinstance(breakdowns, (list, tuple)):
-        raise parameter_error("breakdowns", breakdowns, "None or a list such as [\"total\", \"area\"]")
-    for b in breakdowns:
-        if b not in GROUPS:
-            raise parameter_error("breakdowns", b, "breakdowns among " + ", ".join(GROUPS))
-    return list(breakdowns)
-
-
 def _published_cells(published: pd.DataFrame, indicator_ids: list[str]) -> tuple[pd.DataFrame, pd.Series]:
     """Printed percentages per cell (the chapter's own printing before the executive summary's
     repeat) and the printed count of each indicator, if any."""
@@ -63,7 +52,7 @@ def figure_table(data: CountryData, figure_id: str, rules: ReportingRules,
     that cell.
     """
     if figure_id not in data.figures.index:
-        raise KeyError(f"figure {figure_id!r} is not in figures.csv (known: {', '.join(data.figures.index)})")
+        raise data.not_published(f"figure {figure_id!r} (its figures.csv lists: {', '.join(data.figures.index) or 'none'})")
     spec = data.figures.loc[figure_id]
     wanted = check_breakdowns(breakdowns) or spec["breakdowns"].split(";")
     if "total" not in wanted:
@@ -126,14 +115,15 @@ def scale_to_population(data: CountryData, table: pd.DataFrame, indicator_id: st
     """An estimated share scaled to the national number of internet-using children aged 12-17.
 
     The number of internet users is the roster's internet-use rate times ``population``
-    (children aged 12-17; default from assumptions.csv). The interval scales the share's
+    (children aged 12-17; default from the country's metadata). The interval scales the share's
     interval and does not add the uncertainty of the internet-use rate or the population.
     """
-    population = population_12_17(data) if population is None else population
-    if isinstance(population, bool) or not isinstance(population, (int, float)) or population <= 0:
-        raise parameter_error("population_12_17", population, "a positive number of children")
+    population = check_population(population) or population_12_17(data)
+    hit = table[(table["indicator_id"] == indicator_id) & (table["group"] == group)] if not table.empty else table
+    if hit.empty:
+        raise data.not_published(f"{indicator_id} ({group}) to scale to the population")
     users = float(store_for(data, rules).value("roster_internet_user")) / 100 * population
-    row = table[(table["indicator_id"] == indicator_id) & (table["group"] == group)].iloc[0]
+    row = hit.iloc[0]
     return {"internet_users": users, "estimate": row["estimate"] / 100 * users,
             "ci_low": row["ci_low"] / 100 * users, "ci_high": row["ci_high"] / 100 * users}
 

@@ -21,16 +21,10 @@ import svy
 
 from ..config import GROUPS
 from ..io.errors import DataValidationError, parameter_error
+from ..io.parameters import check_confidence
 from ..io.survey import asked_mask
 
 ESTIMATE_COLUMNS = ["breakdown", "group", "estimate", "se", "ci_low", "ci_high", "n", "n_positive", "weighted_base"]
-
-
-def check_confidence(confidence: float) -> float:
-    """Confidence level as a number strictly between 0 and 1."""
-    if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) or not 0.5 <= float(confidence) < 1:
-        raise parameter_error("confidence", confidence, "a number in [0.5, 1), e.g. 0.95")
-    return float(confidence)
 
 
 def estimate_proportion(data: pd.DataFrame, outcome: str, by: str | None = None, confidence: float = 0.95,

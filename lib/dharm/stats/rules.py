@@ -13,8 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import GROUP_LABELS
-from ..io.errors import parameter_error
-from .estimation import check_confidence
+from ..io.parameters import check_confidence, check_flag, check_min_base, check_min_difference
 from .numbers import RESPONDENT_NOUN, estimate_text
 
 MODELLED_MARK = "modelled"
@@ -31,12 +30,9 @@ class ReportingRules:
 
     def __post_init__(self) -> None:
         check_confidence(self.confidence)
-        if isinstance(self.min_base, bool) or not isinstance(self.min_base, (int, np.integer)) or self.min_base < 1:
-            raise parameter_error("min_base", self.min_base, "a whole number of at least 1 (the report uses 50)")
-        if isinstance(self.min_difference, bool) or not isinstance(self.min_difference, (int, float)) or not 0 <= self.min_difference <= 100:
-            raise parameter_error("min_difference", self.min_difference, "percentage points between 0 and 100 (the report uses 5)")
-        if not isinstance(self.show_modelled, bool):
-            raise parameter_error("show_modelled", self.show_modelled, "True or False")
+        check_min_base(self.min_base)
+        check_min_difference(self.min_difference)
+        check_flag("show_modelled", self.show_modelled)
 
 
 def format_estimate(row: pd.Series, rules: ReportingRules) -> str:

@@ -36,7 +36,8 @@ import svy
 from ..config import ESTIMATES_DIR, GROUPS, SURVEY_FILES
 from ..io.country import CountryData
 from ..io.survey import asked_mask
-from .estimation import check_confidence, zero_upper
+from ..io.parameters import check_confidence
+from .estimation import zero_upper
 
 STORE_FORMAT = "1"  # bump when the table's columns or their meaning change
 CI_METHOD = "logit"  # R: svyciprop(method = "logit"), with the design's degrees of freedom
