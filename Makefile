@@ -10,7 +10,7 @@ EXECUTED := _build/executed/.stamp
 HTML := _build/html/index.html
 LEDGER := _build/reproduction.csv
 
-.PHONY: book test setup notebooks html ledger estimates synthetic benchmark lab variants clean
+.PHONY: book test setup notebooks html ledger estimates synthetic benchmark lab variants check-variants clean
 
 setup: $(STAMP)
 $(STAMP): requirements.txt lib/pyproject.toml
@@ -62,6 +62,13 @@ test: setup $(HTML) $(LEDGER)
 lab: setup
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (dharm)" >/dev/null
 	$(BIN)/jupyter lab notebooks/
+
+# Whole books with other parameters or another country's data, from variants/*.yml, into _build/variants/<name>/html.
+variants: setup
+	$(BIN)/python -m dharm variant
+
+check-variants: variants
+	$(BIN)/python -m pytest -m variant_books tests/test_variant_books.py
 
 benchmark: setup
 	$(BIN)/python -m dharm benchmark

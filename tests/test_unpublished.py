@@ -10,7 +10,8 @@ import pytest
 from dharm.io.country import load_country
 from dharm.io.errors import NotPublished
 from dharm.present.survey import glue_values, show_figure
-from dharm.present.unpublished import marker, notice_html, or_not_published, prune_markdown, prune_page
+from dharm.present.notices import marker, notice_html, prune_markdown, prune_page
+from dharm.present.unpublished import or_not_published
 from dharm.stats.rules import ReportingRules
 
 from conftest import glued

@@ -21,17 +21,18 @@ import multiprocessing
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 import papermill as pm
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from .config import BUILD_DIR, DATA_ROOT, LIBRARY_DIR, REPO_ROOT, page_key
+from .config import BUILD_DIR, DATA_ROOT, DEFAULT_COUNTRY, LIBRARY_DIR, REPO_ROOT, page_key
 from .io.country import load_country
 from .io.parameters import INJECTED_TAG, check_parameters
 from .ledger import build_ledger, page_ledger, write_ledger
+from .present.notices import prune_page
 from .stats.rules import ReportingRules
 
 VOLATILE_NOTEBOOK_KEYS = ("start_time", "end_time", "duration", "exception", "input_path", "output_path")
@@ -130,11 +131,24 @@ def _failure(notebook: Path, exc: Exception, cells: list) -> RunFailed:
     return RunFailed(f"{notebook.name}: {type(exc).__name__}: {exc}")
 
 
-def execute(notebook: Path, output: Path, parameters: dict | None = None) -> float:
+@dataclass(frozen=True)
+class Prune:
+    """Hold an executed copy's prose to what its country publishes (see :func:`dharm.present.unpublished.prune_page`)."""
+
+    country_name: str
+    foreign: bool  # the prose was written about another country
+
+    @classmethod
+    def for_country(cls, country: str) -> Prune:
+        return cls(load_country(country).metadata.name, country != DEFAULT_COUNTRY)
+
+
+def execute(notebook: Path, output: Path, parameters: dict | None = None, prune: Prune | None = None) -> float:
     """Run ``notebook`` (kernel in its own folder) into ``output``, via temporary files; return the seconds.
 
     ``output`` is written only when the run succeeds, and only if its bytes change; a failed or
     interrupted run leaves it (and the notebook) as they were and raises :class:`RunFailed`.
+    ``prune`` applies to copies only: a page executed in place keeps its own prose.
     """
     start = time.perf_counter()
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -147,7 +161,10 @@ def execute(notebook: Path, output: Path, parameters: dict | None = None) -> flo
         nbformat.write(page, source)
         pm.execute_notebook(str(source), str(tmp), parameters=parameters or {}, cwd=str(notebook.parent),
                             kernel_name=KERNEL, progress_bar=False, request_save_on_cell_execute=False)
-        nbformat.write(clean_metadata(nbformat.read(tmp, as_version=4)), tmp)
+        executed = clean_metadata(nbformat.read(tmp, as_version=4))
+        if prune is not None and output.resolve() != notebook.resolve():
+            executed = prune_page(executed, prune.country_name, prune.foreign)
+        nbformat.write(executed, tmp)
         if output.is_file() and output.read_bytes() == tmp.read_bytes():
             tmp.unlink()
         else:
@@ -160,29 +177,48 @@ def execute(notebook: Path, output: Path, parameters: dict | None = None) -> flo
     return time.perf_counter() - start
 
 
-def _execute_in_place(notebook: Path, inputs: str, record_dir: Path) -> Outcome:
+@dataclass(frozen=True)
+class Job:
+    """One notebook to execute into ``output`` (itself, for the book) with its parameters."""
+
+    notebook: Path
+    output: Path
+    parameters: dict = field(default_factory=dict)
+    prune: Prune | None = None
+
+
+KERNEL_START_FAILURE = "Kernel died before replying to kernel_info"  # a kernel that never started: run once more
+
+
+def _run_job(job: Job, inputs: str, record_dir: Path) -> Outcome:
     try:
-        seconds = execute(notebook, notebook)
+        try:
+            seconds = execute(job.notebook, job.output, job.parameters, job.prune)
+        except RunFailed as exc:
+            if KERNEL_START_FAILURE not in str(exc):
+                raise
+            seconds = execute(job.notebook, job.output, job.parameters, job.prune)
     except RunFailed as exc:
-        return Outcome(notebook, "failed", message=str(exc))
+        return Outcome(job.notebook, "failed", message=str(exc))
     record_dir.mkdir(parents=True, exist_ok=True)
-    _record_path(notebook, record_dir).write_text(json.dumps({"inputs": inputs, "output": _file_digest(notebook)}))
-    return Outcome(notebook, "executed", seconds)
+    _record_path(job.output, record_dir).write_text(json.dumps({"inputs": inputs, "output": _file_digest(job.output)}))
+    return Outcome(job.notebook, "executed", seconds)
 
 
-def build_notebooks(notebooks: list[Path], jobs: int = 2, force: bool = False, show_progress: bool = True,
-                    record_dir: Path = RECORD_DIR) -> list[Outcome]:
-    """Execute, in place and in parallel, the notebooks whose inputs changed (all with ``force``)."""
+def run_jobs(jobs: list[Job], workers: int = 2, force: bool = False, show_progress: bool = True,
+             record_dir: Path = RECORD_DIR) -> list[Outcome]:
+    """Execute, in parallel, the jobs whose inputs (cells, parameters, library, data) changed (all with ``force``)."""
     environment = environment_digest()
-    inputs = {nb: inputs_digest(nb, {}, environment) for nb in notebooks}
-    todo = [nb for nb in notebooks if force or not is_current(nb, inputs[nb], record_dir)]
-    outcomes = [Outcome(nb, "unchanged") for nb in notebooks if nb not in todo]
+    inputs = [inputs_digest(job.notebook, job.parameters | ({"prune": str(job.prune)} if job.prune else {}), environment)
+              for job in jobs]
+    todo = [k for k, job in enumerate(jobs) if force or not is_current(job.output, inputs[k], record_dir)]
+    outcomes = [Outcome(job.notebook, "unchanged") for k, job in enumerate(jobs) if k not in todo]
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   TimeElapsedColumn(), disable=not show_progress or not todo) as progress:
         task = progress.add_task("executing notebooks", total=len(todo))
         # spawn, not fork: a fork of a process that has started threads (polars, in a caller) can deadlock
-        with ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = {pool.submit(_execute_in_place, nb, inputs[nb], record_dir): nb for nb in todo}
+        with ProcessPoolExecutor(max_workers=max(1, workers), mp_context=multiprocessing.get_context("spawn")) as pool:
+            futures = [pool.submit(_run_job, jobs[k], inputs[k], record_dir) for k in todo]
             for future in as_completed(futures):
                 outcome = future.result()
                 outcomes.append(outcome)
@@ -190,8 +226,14 @@ def build_notebooks(notebooks: list[Path], jobs: int = 2, force: bool = False, s
                 progress.console.print(f"{outcome.status:>9} {outcome.notebook.name}"
                                        + (f" in {outcome.seconds:.1f} s" if outcome.seconds else "")
                                        + (f": {outcome.message}" if outcome.message else ""))
-    order = {nb: i for i, nb in enumerate(notebooks)}
+    order = {job.notebook: i for i, job in enumerate(jobs)}
     return sorted(outcomes, key=lambda o: order[o.notebook])
+
+
+def build_notebooks(notebooks: list[Path], jobs: int = 2, force: bool = False, show_progress: bool = True,
+                    record_dir: Path = RECORD_DIR) -> list[Outcome]:
+    """Execute the book's notebooks in place, in parallel, skipping those whose inputs have not changed."""
+    return run_jobs([Job(nb, nb) for nb in notebooks], jobs, force, show_progress, record_dir)
 
 
 def run_name(parameters: dict) -> str:
@@ -217,7 +259,7 @@ def run_notebook(notebook: Path, parameters: dict, name: str | None = None, runs
     checked = check_parameters(notebook, parameters)
     folder = runs_dir / (name or run_name(parameters))
     output = folder / notebook.name
-    execute(notebook, output, parameters)
+    execute(notebook, output, parameters, Prune.for_country(checked["country"]))
     (folder / f"{notebook.stem}.parameters.json").write_text(json.dumps(checked, indent=1, sort_keys=True) + "\n")
     ledger = build_ledger(load_country(checked["country"]), page_rules(checked))
     write_ledger(page_ledger(ledger, page_key(notebook.stem)), folder / f"{notebook.stem}.ledger.csv")

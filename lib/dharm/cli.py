@@ -17,6 +17,7 @@ from .io.parameters import notebook_parameters, notebook_path, parse_value
 from .ledger import build_ledger, ledger_summary, write_ledger
 from .stats.store import estimate_store
 from .synthetic import generate, write
+from .variants import VARIANTS_DIR, build_variant
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 
@@ -115,3 +116,18 @@ def synthetic(country: str = DEFAULT_COUNTRY, seed: int | None = None) -> None:
 def benchmark() -> None:
     """Speed and memory, side by side in one run (store against per-call, build against jupyter-book's cache)."""
     run_benchmark(sys.stdout)
+
+
+@app.command()
+def variant(names: Annotated[list[str] | None, typer.Argument(help="variants (files variants/<name>.yml); default: all")] = None,
+            workers: int = 2) -> None:
+    """Build variant books into _build/variants/NAME/html (the book's notebooks are not touched)."""
+    chosen = names or sorted(p.stem for p in VARIANTS_DIR.glob("*.yml"))
+    for name in chosen:
+        try:
+            html_dir, outcomes, seconds = build_variant(name, workers)
+        except (ValueError, RuntimeError) as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from None
+        ran = sum(o.status == "executed" for o in outcomes)
+        typer.echo(f"variant {name}: {html_dir.relative_to(REPO_ROOT)} ({ran} pages executed, {seconds:.1f} s)")

@@ -16,7 +16,8 @@ from ..stats.numbers import interval, table_number
 from ..stats.rules import ReportingRules
 from .prose import glue_numbers, glue_text
 from .tables import download_link, html_table, show_html, show_table
-from .unpublished import marker, or_not_published
+from .notices import marker
+from .unpublished import or_not_published
 
 
 def fill(template: str, numbers: pd.DataFrame, links: bool = True) -> str:

@@ -12,7 +12,7 @@ from ..report.prose import count_prose, prose_rule
 from ..report.survey import survey_count
 from ..stats.rules import ReportingRules
 from .tables import show_html
-from .unpublished import marker
+from .notices import marker
 
 
 class ProseText(str):
