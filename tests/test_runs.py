@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -116,3 +117,15 @@ def test_a_failed_run_names_the_cell_and_writes_nothing(tmp_path, monkeypatch):
                                         r"ValueError: parameter country='atlantis'"):
         run_notebook(NOTEBOOKS / "00_context.ipynb", {"country": "atlantis"}, "failed", runs_dir=tmp_path)
     assert list((tmp_path / "failed").iterdir()) == []
+
+
+def test_jupyterlab_is_pinned_and_finds_the_venv_kernel():
+    """`make lab` opens the notebooks in the pinned JupyterLab; their python3 kernel is this venv's."""
+    bin_dir = Path(sys.executable).parent
+    pinned = next(line.split("==")[1] for line in (REPO / "requirements.txt").read_text().splitlines() if line.startswith("jupyterlab=="))
+    version = subprocess.run([str(bin_dir / "jupyter"), "lab", "--version"], capture_output=True, text=True, check=True).stdout.strip()
+    assert version == pinned
+    specs = json.loads(subprocess.run([str(bin_dir / "jupyter"), "kernelspec", "list", "--json"], capture_output=True, text=True,
+                                      check=True).stdout)["kernelspecs"]
+    assert Path(specs["python3"]["resource_dir"]).is_relative_to(Path(sys.prefix))
+    assert "lab:" in (REPO / "Makefile").read_text() and "make lab" in (REPO / "README.md").read_text()
