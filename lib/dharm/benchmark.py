@@ -4,7 +4,7 @@ Not a test: absolute times depend on the machine, so each comparison is printed 
 ratio, which holds on a noisy machine. Compared: every survey estimate through the store
 (cold and warm) against the per-call path; a clean and a no-op ``make book``; jupyter-book's
 own cached execution (``execute_notebooks: cache``) of the same notebooks, cold and no-op,
-as the reference; peak memory.
+as the reference; each variant book against a clean ``make book``; peak memory.
 """
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from .ledger import build_ledger
 from .stats.estimation import estimate_indicator
 from .stats.store import compute_estimates, estimate_store, read_store
 from .synthetic import generate
+from .variants import VARIANT_BUILD_DIR, VARIANTS_DIR, build_variant
 
 BOOK_FILES = ("_config.yml", "_toc.yml", "intro.md", "notebooks", "_static")
 
@@ -121,6 +122,14 @@ def run_benchmark(out: TextIO) -> None:
         jb_noop = line("jupyter-book execute_notebooks: cache, nothing changed", _jupyter_book_cached(book))
     out.write(f"\nclean make book / jupyter-book cached cold: {clean / jb_cold:.2f} (below 1: faster)\n")
     out.write(f"no-op make book / jupyter-book cached no-op: {noop / jb_noop:.2f}\n")
+
+    out.write("\nVariant books (variants/*.yml: every page executed with the variant's parameters, rendered, ledger)\n")
+    shutil.rmtree(VARIANT_BUILD_DIR, ignore_errors=True)
+    for name in sorted(p.stem for p in VARIANTS_DIR.glob("*.yml")):
+        seconds = line(f"variant {name}, clean", _seconds(lambda: build_variant(name, show_progress=False))[0])
+        out.write(f"{'':<58} {seconds / clean:8.2f}x a clean make book\n")
+    line("variant confidence-90 again, nothing changed (pages skipped, HTML re-rendered)",
+         _seconds(lambda: build_variant("confidence-90", show_progress=False))[0])
     out.write(f"\n{'max resident set size, this process':<58} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:8.0f} MiB\n")
     out.write(f"{'max resident set size, largest child process':<58} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:8.0f} MiB\n")
     out.write("\nThe tests\n")
