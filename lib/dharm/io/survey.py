@@ -174,8 +174,9 @@ def _age_rules(spec: pd.DataFrame) -> list[pa.Check]:
 
         def inside(d: pd.DataFrame, band: str = row.variable, bands: dict = bands) -> pd.Series:
             age = pd.to_numeric(d["age"], errors="coerce")
-            lo, hi = d[band].map(lambda b: bands.get(b, (None, None))[0]), d[band].map(lambda b: bands.get(b, (None, None))[1])
-            return age.isna() | lo.isna() | ((age >= lo.astype(float)) & (age <= hi.astype(float)))
+            lo = d[band].map({b: float(a) for b, (a, _) in bands.items()})
+            hi = d[band].map({b: float(z) for b, (_, z) in bands.items()})
+            return age.isna() | lo.isna() | ((age >= lo) & (age <= hi))  # an unknown band is its own check's error
 
         def explain(frame: pd.DataFrame, r: int, band: str = row.variable, bands: dict = bands) -> str:
             lo, hi = bands[frame.at[r, band]]

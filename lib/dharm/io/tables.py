@@ -57,10 +57,17 @@ def number(lo: float | None = None, hi: float | None = None, required: bool = Tr
         tests.append(lambda v: v.isna() | (v == v.round()))
     if allowed is not None:
         tests.append(lambda v: v.isna() | v.isin(allowed))
-    # A cell that is no number at all fails the conversion (and is reported there); the checks then see
-    # the column as text, so they read it as numbers themselves and leave such cells to that report.
-    checks = [pa.Check(lambda s, test=test: test(pd.to_numeric(s, errors="coerce")), error=description) for test in tests]
-    return pa.Column(float, checks, coerce=True, nullable=not required, parsers=_EMPTY_TO_NAN, description=description)
+    def valid(s: pd.Series) -> pd.Series:
+        # One check (they share the description; one is faster than several on hundreds of columns). A cell
+        # that is no number at all fails the conversion and is reported there; the check then sees the column
+        # as text, so it reads the cells as numbers itself and leaves such cells to that report.
+        values = pd.to_numeric(s, errors="coerce")
+        ok = tests[0](values)
+        for test in tests[1:]:
+            ok &= test(values)
+        return ok
+    return pa.Column(float, pa.Check(valid, error=description), coerce=True, nullable=not required, parsers=_EMPTY_TO_NAN,
+                     description=description)
 
 
 def matching(pattern: str, description: str, required: bool = True) -> pa.Column:
