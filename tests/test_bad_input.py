@@ -175,7 +175,7 @@ FRONT_PERCENT = first(PUBLISHED + "frontline_survey.csv", unit="percent")
 FRONT_COUNT = first(PUBLISHED + "frontline_survey.csv", unit="count")
 SINGLE = first("codebook/survey_codebook.csv", type="single")
 SKIPPED = first("codebook/survey_codebook.csv", variable="c_met_feeling")
-SURVEY_HEADER = (DATA_ROOT / CHILDREN).read_text(encoding="utf-8").splitlines()[0]
+UNIVERSE = first("codebook/indicators.csv", file="children", universe="c_met_in_person == 1")
 REAL = "name: Cambodia\nsurvey_year: 2020\nsurvey_microdata: real\n"
 
 def at(file: str, row: int, column: str, got: str) -> str:
@@ -204,6 +204,7 @@ def published(name: str, table_name: str, row: int, column: str, value: str, exp
 ANSWER_CODE = r"an answer code \(1=Several times a day, .*\) or empty$"
 POSITIVE = r"a positive finite number$"
 SAME_NUMBER = r"the value every other printing of this number gives \(same "
+RULE_EXPECTED = r"empty, or an expression over variables of the same file \(e\.g\. c_met_in_person == 1\)$"
 PSU_PER_STRATUM = r"^parameter psu='psu': expected at least two PSUs in every stratum \(stratum "
 
 CASES: list[tuple[str, Corrupt | None, Call, str]] = [
@@ -215,7 +216,7 @@ CASES: list[tuple[str, Corrupt | None, Call, str]] = [
     one_cell("survey: follow-up not answered although asked", CHILDREN, survey("children"), SHARED, "c_share_recipient", "",
              r"an answer, because the skip rule 'c_shared_naked_self == 1' says the question was asked$"),
     ("survey: missing column", frame_edit(CAREGIVERS, lambda f: f.drop(columns="psu")), survey("caregivers"),
-     r"caregivers_synthetic\.csv: got no column 'psu'; expected the columns "),
+     r"caregivers_synthetic\.csv: got no column 'psu'; expected the \d+ columns of its schema$"),
     one_cell("survey: unknown stratum", CHILDREN, survey("children"), 0, "stratum", "suburban", r"one of 'urban', 'rural'$"),
     one_cell("survey: age out of range", ROSTER, survey("household_roster"), 2, "age", "19", r"a number from 12 to 17$"),
     # --- weights
@@ -295,10 +296,12 @@ CASES: list[tuple[str, Corrupt | None, Call, str]] = [
      r"survey_codebook\.csv, row \d+, column 'variable': got '\w+'; expected a variable defined once per file$"),
     one_cell("codebook: unknown type", "codebook/survey_codebook.csv", lambda data: load_codebook(data), 3, "type", "text",
              r"one of 'id', 'design', 'weight', 'group', 'numeric', 'single'$"),
-    ("codebook: skip rule that cannot be evaluated", cell("codebook/survey_codebook.csv", SKIPPED, "asked_if", "c_met_in_person =="),
-     survey("children"),
-     r"data/codebook: got the skip rule 'c_met_in_person ==' of c_met_feeling, which cannot be evaluated \(.*\); "
-     r"expected a pandas expression over the file's columns$"),
+    one_cell("codebook: skip rule that is no expression", "codebook/survey_codebook.csv", survey("children"), SKIPPED, "asked_if",
+             "c_met_in_person ==", RULE_EXPECTED),
+    one_cell("codebook: skip rule naming no variable of the file", "codebook/survey_codebook.csv", lambda data: load_codebook(data),
+             SKIPPED, "asked_if", "c_met_in_persn == 1", RULE_EXPECTED),
+    one_cell("indicators: universe over another file's variable", "codebook/indicators.csv", lambda data: load_indicators(data),
+             UNIVERSE, "universe", "cg_freq_internet == 1", r"empty, or an expression over variables of that file"),
     # --- published tables
     published("value not a number", "survey_estimates", 10, "value", "about 40", r"a number of at least 0, or empty$"),
     ("survey_estimates: group of another breakdown",

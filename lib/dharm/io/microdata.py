@@ -19,7 +19,8 @@ import pandera.pandas as pa
 from ..config import DEFAULT_COUNTRY, SURVEY_FILES
 from .errors import DataValidationError, parameter_error, where
 from .published import country_dir
-from .survey import LINKS, NAME, Codebook, linked_ids, load_codebook, skip_frame, skip_schema, survey_path, survey_schema
+from .survey import (LINKS, Codebook, linked_ids, load_codebook, rule_names, skip_frame, skip_schema, survey_path,
+                     survey_schema)
 from .tables import Failure, failures, read_csv_text
 
 NUMERIC_TYPES = ("weight", "numeric", "single")  # read as numbers: a cell that is not one is reported, then left out
@@ -153,7 +154,7 @@ def check_frame(report: FileReport, frame: pd.DataFrame, codebook: Codebook, giv
     except pa.errors.SchemaErrors as exc:
         seen = {(f.row, f.column) for f in found}
         found += [f for f in failures(exc.failure_cases, schema, frame) if (f.row, f.column) not in seen]
-    asked = present[present["asked_if"].map(lambda rule: all(n in frame.columns or n not in variables for n in NAME.findall(rule)))]
+    asked = present[present["asked_if"].map(lambda rule: (rule_names(rule) or set()) <= set(frame.columns))]  # rules it can read
     typed = cleaned.assign(**{c: pd.to_numeric(cleaned[c].where(cleaned[c] != ""), errors="coerce") for c in
                               present.loc[present["type"].isin(NUMERIC_TYPES), "variable"]})
     skip = skip_schema(asked)

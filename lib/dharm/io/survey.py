@@ -10,6 +10,7 @@ would be ``<file>.csv``.
 """
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -55,6 +56,26 @@ class Codebook:
         return parse_codes(row["codes"])
 
 
+def rule_names(rule: str) -> set[str] | None:
+    """The names a skip rule or universe reads (``c_met_in_person == 1`` -> ``{'c_met_in_person'}``); None
+    when it is not an expression."""
+    try:
+        tree = ast.parse(rule, mode="eval")
+    except SyntaxError:
+        return None
+    return {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+
+
+def _rules_read(rules: pd.Series, files: pd.Series, variables: dict[str, set]) -> pd.Series:
+    """Each rule is empty, or an expression over variables of its row's file."""
+    def ok(rule: str, file: str) -> bool:
+        names = rule_names(rule) if rule else set()
+        return names is not None and names <= variables.get(file, set())
+    return pd.Series([ok(r, f) for r, f in zip(rules, files)], index=rules.index)
+
+
+RULE = "empty, or an expression over variables of the same file (e.g. c_met_in_person == 1)"
+
 CODEBOOK_SCHEMA = pa.DataFrameSchema(
     {"file": choice(SURVEY_FILES), "variable": matching(NAME.pattern, "a column name (letters, digits, _)"),
      "label": text(), "type": choice(CODEBOOK_TYPES), "codes": text(required=False), "asked_if": text(required=False)},
@@ -63,6 +84,8 @@ CODEBOOK_SCHEMA = pa.DataFrameSchema(
                  "answer codes of the form '1=Label;2=Label' for a 'single' variable"),
         row_rule("variable", lambda d: ~d.duplicated(["file", "variable"], keep="first"),
                  "a variable defined once per file"),
+        row_rule("asked_if", lambda d: _rules_read(d["asked_if"], d["file"], d.groupby("file")["variable"].agg(set).to_dict()),
+                 RULE),
     ])
 
 
@@ -76,6 +99,7 @@ def load_codebook(root: Path | str | None = None) -> Codebook:
 def indicator_schema(codebook: Codebook) -> pa.DataFrameSchema:
     """Indicators name variables of the codebook, of the file they say."""
     known = {(f, v) for f, v in zip(codebook.table["file"], codebook.table["variable"])}
+    variables = codebook.table.groupby("file")["variable"].agg(set).to_dict()
     return pa.DataFrameSchema(
         {"indicator_id": matching(NAME.pattern, "an id (letters, digits, _) used once"), "file": choice(SURVEY_FILES),
          "variable": text("one or more variables of the file, '|'-separated"),
@@ -86,6 +110,7 @@ def indicator_schema(codebook: Codebook) -> pa.DataFrameSchema:
                                                       for f, var in zip(d["file"], d["variable"])], index=d.index),
                      "variables of that file in data/codebook/survey_codebook.csv"),
             row_rule("indicator_id", lambda d: ~d["indicator_id"].duplicated(), "an id used once"),
+            row_rule("universe", lambda d: _rules_read(d["universe"], d["file"], variables), RULE.replace("the same", "that")),
         ])
 
 

@@ -134,8 +134,9 @@ def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, path: Path) -> pd.
     missing = [c for c in schema.columns if c not in frame.columns]
     if missing:
         shown = ", ".join(f"'{c}'" for c in missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
-        expected = ", ".join(schema.columns) if len(schema.columns) <= 15 else f"the {len(schema.columns)} columns of its schema"
-        raise DataValidationError(f"{where(path)}: got no column {shown}; expected the columns {expected}")
+        expected = ("the columns " + ", ".join(schema.columns) if len(schema.columns) <= 15
+                    else f"the {len(schema.columns)} columns of its schema")
+        raise DataValidationError(f"{where(path)}: got no column {shown}; expected {expected}")
     try:
         return schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as exc:
