@@ -130,7 +130,7 @@ def read_metadata(data: Path):
     return load_country("cambodia", data).metadata
 
 
-def store_inputs_of(data: Path):
+def estimate_store_of(data: Path):
     return estimate_store(load_country("cambodia", data), 0.95, store_dir=data.parent / "estimates")
 
 
@@ -266,7 +266,7 @@ CASES: list[tuple[str, Corrupt | None, Call, str]] = [
      r"cambodia/survey: got no children_synthetic\.csv, caregivers_synthetic\.csv, household_roster_synthetic\.csv "
      r"\(the folder is missing\); expected the synthetic survey files: regenerate them with "
      r"`python -m dharm synthetic --country cambodia`, which reads .*assumptions\.csv, missing too: restore it"),
-    ("survey: one file missing (estimate store)", remove(CHILDREN), store_inputs_of,
+    ("survey: one file missing (estimate store)", remove(CHILDREN), estimate_store_of,
      r"cambodia/survey: got no children_synthetic\.csv \(not found\); expected the synthetic survey files: regenerate them with "
      r"`python -m dharm synthetic --country cambodia`\. Only survey estimates need these files\.$"),
     # --- metadata.yml
