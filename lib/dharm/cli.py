@@ -13,6 +13,8 @@ from .benchmark import run_benchmark
 from .build import RunFailed, build_notebooks, run_notebook
 from .config import BUILD_DIR, DEFAULT_COUNTRY, NOTEBOOK_DIR, REPO_ROOT
 from .io.country import load_country
+from .io.errors import DataValidationError
+from .io.microdata import check_survey_exports
 from .io.parameters import notebook_parameters, notebook_path, parse_value
 from .ledger import build_ledger, ledger_summary, write_ledger
 from .stats.store import estimate_store
@@ -103,6 +105,24 @@ def ledger(country: str = DEFAULT_COUNTRY, out: Path = BUILD_DIR / "reproduction
     write_ledger(table, out)
     typer.echo(f"wrote {out}: {len(table)} published numbers; " +
                ", ".join(f"{r['status']}: {r['published numbers']}" for _, r in ledger_summary(table).iterrows()))
+
+
+@app.command()
+def check_microdata(files: Annotated[list[Path] | None, typer.Argument(
+        help="survey exports to check (default: the country's survey files)")] = None,
+        file: Annotated[str | None, typer.Option(
+            help="children, caregivers or household_roster (default: inferred from the columns)")] = None,
+        country: str = DEFAULT_COUNTRY) -> None:
+    """Check survey microdata against the codebook before swapping it in: lists every problem; exit 1 if any."""
+    try:
+        reports = check_survey_exports(files or [], file, country)
+    except (DataValidationError, ValueError) as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    for report in reports:
+        typer.echo(report.text())
+    if any(report.problems for report in reports):
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -8,7 +8,6 @@ it to ``_build/reproduction.csv``.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import pandas as pd
 
 from .config import page_order
 from .io.country import CountryData
+from .io.published import gap_pattern
 from .report.admin import admin_checks
 from .report.frontline import frontline_checks
 from .report.frontmatter import frontmatter_checks
@@ -39,14 +39,9 @@ PRODUCERS: list[tuple[str, Callable[[CountryData, ReportingRules], pd.DataFrame]
 ]
 
 
-def known_gap_pattern(cell: str) -> re.Pattern:
-    """A known-gaps cell: ';'-separated alternatives, '*' matching anything."""
-    return re.compile("|".join(f"(?:{re.escape(p).replace(chr(92) + '*', '.*')})" for p in cell.split(";")))
-
-
 def with_known_gaps(checks: pd.DataFrame, gaps: pd.DataFrame) -> pd.DataFrame:
     """Rows not reproduced that match a known-gaps entry (indicator, breakdown, group) become 'known gap'."""
-    patterns = [tuple(known_gap_pattern(c) for c in (g.indicator_id, g.breakdown, g.group)) for g in gaps.itertuples(index=False)]
+    patterns = [tuple(gap_pattern(c) for c in (g.indicator_id, g.breakdown, g.group)) for g in gaps.itertuples(index=False)]
     out = checks.copy()
     for i, row in out[out["status"].isin([judge.OUTSIDE, judge.NOT_RECOMPUTABLE])].iterrows():
         if any(ip.fullmatch(row["indicator"]) and bp.fullmatch(row["breakdown"]) and gp.fullmatch(row["group"])

@@ -168,25 +168,57 @@ class CountryData:
         return self.table("figures")
 
     def survey_files(self) -> dict[str, Path]:
-        """The survey file behind each respondent file, as the metadata declare them (synthetic or real)."""
-        files = {f: survey_path(f, self.folder) for f in SURVEY_FILES}
+        """The survey file behind each respondent file, as the metadata declare them (synthetic or real);
+        a clear error, saying how to get them, when any is missing."""
+        files = self._declared_survey_files()
+        missing = [path for path in files.values() if not path.is_file()]
+        if missing:
+            raise self._missing_survey(missing)
+        return files
+
+    def _declared_survey_files(self) -> dict[str, Path]:
+        """Each respondent file's path: the file found (real first), which must match the metadata,
+        or, where there is none, the name the metadata declare."""
         declared = self.metadata.survey_microdata
-        for path in files.values():
-            if path.name.endswith("_synthetic.csv") != (declared == "synthetic"):
+        files = {}
+        for file in SURVEY_FILES:
+            path = survey_path(file, self.folder)
+            if path.is_file() and path.name.endswith("_synthetic.csv") != (declared == "synthetic"):
                 raise DataValidationError(f"{where(self.folder / 'metadata.yml')}, field 'survey_microdata': got {declared!r}; "
                                           f"expected it to match the survey file {where(path)}")
+            files[file] = path if path.is_file() else path.with_name(f"{file}_synthetic.csv" if declared == "synthetic" else f"{file}.csv")
         return files
+
+    def _missing_survey(self, missing: list[Path]) -> DataValidationError:
+        folder = self.folder / "survey"
+        names = ", ".join(path.name for path in missing)
+        if self.metadata.survey_microdata == "real":
+            how = ("the survey's microdata, exported as <file>.csv and checked with `python -m dharm check-microdata` "
+                   "(data/README.md, 'Swapping in the real microdata')")
+        else:
+            how = f"the synthetic survey files: regenerate them with `python -m dharm synthetic --country {self.country}`"
+            if not (folder / "assumptions.csv").is_file():
+                how += f", which reads {where(folder / 'assumptions.csv')}, missing too: restore it from the repository first"
+        state = "the folder is missing" if not folder.is_dir() else "not found"
+        return DataValidationError(f"{where(folder)}: got no {names} ({state}); expected {how}. "
+                                   "Only survey estimates need these files.")
 
     @property
     def synthetic(self) -> bool:
-        """True when the metadata declare the survey files synthetic stand-ins (checked against their names)."""
-        self.survey_files()
+        """True when the metadata declare the survey files synthetic stand-ins (checked against the names of
+        the files present; pages without survey estimates work without them)."""
+        self._declared_survey_files()
         return self.metadata.survey_microdata == "synthetic"
 
     @cached_property
     def surveys(self) -> dict[str, pd.DataFrame]:
-        """The validated survey microdata (slow: only the estimate store and the generator need it)."""
-        return {f: load_survey(f, self.folder, self.codebook) for f in SURVEY_FILES}
+        """The validated survey microdata (slow: only the estimate store and the generator need it).
+        Children come first: the caregivers and the screening roster are checked against their ids."""
+        self.survey_files()
+        loaded: dict[str, pd.DataFrame] = {}
+        for file in SURVEY_FILES:
+            loaded[file] = load_survey(file, self.folder, self.codebook, loaded)
+        return loaded
 
 
 def load_country(country: str = DEFAULT_COUNTRY, root: Path | str | None = None) -> CountryData:

@@ -68,6 +68,70 @@ def _unique(column: str) -> pa.Check:
     return row_rule(column, lambda d: ~d[column].duplicated(), "a value used once in the column")
 
 
+def gap_pattern(cell: str) -> re.Pattern:
+    """A cell of known_gaps.csv: ';'-separated alternatives, '*' matching anything."""
+    return re.compile("|".join(f"(?:{re.escape(p).replace(chr(92) + '*', '.*')})" for p in cell.split(";")))
+
+
+def _known_inconsistency(gaps: pd.DataFrame) -> Callable[[str, str, str], bool]:
+    """Whether known_gaps.csv records a report inconsistency for a number (indicator, breakdown, group)."""
+    rows = gaps[gaps["kind"] == "report inconsistency"]
+    patterns = [tuple(gap_pattern(c) for c in cells) for cells in zip(rows["indicator_id"], rows["breakdown"], rows["group"])]
+    return lambda *number: any(all(p.fullmatch(x) for p, x in zip(cells, number)) for cells in patterns)
+
+
+def _hedges_agree(a: float, qa: str, b: float, qb: str) -> bool:
+    """Two printings of one number agree: the same hedge and value, or a hedge the unhedged value
+    satisfies ('more than 80' beside 81); two different hedges are not compared."""
+    if qa == qb:
+        return a == b
+    if qa and qb:
+        return True
+    exact, (hedged, qualifier) = (a, (b, qb)) if not qa else (b, (a, qa))
+    if qualifier == "more than":
+        return exact > hedged
+    if qualifier in ("up to", "almost"):
+        return exact <= hedged
+    return True  # 'approximately': any nearby value
+
+
+def _disagreeing(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """For each row, the first earlier row printing the same number (same ``keys``) with a value it
+    does not agree with; -1 where there is none. Works on the file as read and on the typed table."""
+    value = pd.to_numeric(frame["value"], errors="coerce")
+    qualifier = frame["qualifier"] if "qualifier" in frame else pd.Series("", index=frame.index)
+    out = pd.Series(-1, index=frame.index)
+    printed = frame[value.notna()]
+    for _, rows in printed.groupby(keys, sort=False):
+        if len(rows) < 2:
+            continue
+        for i in rows.index:
+            out[i] = next((j for j in rows.index if j < i
+                           and not _hedges_agree(value[i], qualifier[i], value[j], qualifier[j])), -1)
+    return out
+
+
+def _one_value(keys: list[str], exempt: Callable[[pd.DataFrame], pd.Series] | None = None) -> pa.Check:
+    """Every printing of one number gives the same value (unless ``exempt``, e.g. a known report inconsistency)."""
+    def explain(frame: pd.DataFrame, row: int) -> str:
+        other = int(_disagreeing(frame, keys)[row])
+        hedge = frame.at[other, "qualifier"] if "qualifier" in frame else ""
+        return f"; row {other + 1} prints {(hedge + ' ') if hedge else ''}{frame.at[other, 'value']}"
+    allowed = exempt or (lambda d: pd.Series(False, index=d.index))
+    expected = (f"the value every other printing of this number gives (same {', '.join(keys)})"
+                + (", or a 'report inconsistency' row of known_gaps.csv matching it" if exempt else ""))
+    return row_rule("value", lambda d: (_disagreeing(d, keys) < 0) | allowed(d), expected, explain)
+
+
+def _count_within_base() -> pa.Check:
+    return row_rule("value", lambda d: (d["unit"] != "count") | ~(d["value"] > d["base_n"]),
+                    "a count no larger than the row's base_n", lambda f, r: f" ({f.at[r, 'base_n']})")
+
+
+def _percent_at_most_100() -> pa.Check:
+    return row_rule("value", lambda d: (d["unit"] != "percent") | ~(d["value"] > 100), "a percentage of at most 100")
+
+
 def evaluate_formula(expression: str) -> float:
     """Arithmetic only (numbers, + - * /, parentheses): formulas are data, not code."""
     ops = {ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b, ast.Div: lambda a, b: a / b}
@@ -103,6 +167,7 @@ def count_key(table_id: str, measure: str, dimension: str, category: str, year: 
 # ------------------------------------------------------------------ survey numbers and figures
 def _survey_estimates(t: Tables) -> pa.DataFrameSchema:
     known = set(t["indicators"].index)
+    inconsistent = _known_inconsistency(t["known_gaps"])
     stem = lambda ind: ind[: -len(SCALED_SUFFIX)] if ind.endswith(SCALED_SUFFIX) else ind  # noqa: E731
     return pa.DataFrameSchema({
         "indicator_id": text(), "respondent": text(), "wording": text(), "breakdown": choice(BREAKDOWNS), "group": text(),
@@ -115,7 +180,11 @@ def _survey_estimates(t: Tables) -> pa.DataFrameSchema:
                  "a group of the row's breakdown (" + "; ".join(f"{b}: {', '.join(g)}" for b, g in GROUPS.items()) + ")"),
         row_rule("value", lambda d: d["value"].notna() | d["note"].str.contains("blank"),
                  "a number (a cell may be empty only where the printed cell is blank, and the note must say so)"),
-        row_rule("value", lambda d: (d["unit"] != "percent") | ~(d["value"] > 100), "a percentage of at most 100"),
+        _percent_at_most_100(),
+        _count_within_base(),
+        # the same number (16-17 is one group of children whether printed by age band or by age split), printed twice
+        _one_value(["indicator_id", "group", "unit"],
+                   lambda d: _per_row(d, lambda r: inconsistent(r.indicator_id, r.breakdown, r.group))),
     ])
 
 
@@ -204,6 +273,9 @@ def _frontline(t: Tables) -> pa.DataFrameSchema:
         "section": text(), "figure": text(required=False), "note": text(required=False)}, checks=[
         row_rule("value", lambda d: d["value"].notna() | d["note"].str.contains("words only"),
                  "a number (empty only for findings printed in words, whose note says 'words only')"),
+        _percent_at_most_100(),
+        _count_within_base(),
+        _one_value(["question_id", "answer", "unit"]),
     ])
 
 
@@ -333,7 +405,7 @@ def _as_int(column: str) -> Callable[[pd.DataFrame], pd.DataFrame]:
 
 
 TABLES: dict[str, TableSpec] = {
-    "survey_estimates": TableSpec("survey_estimates.csv", _survey_estimates, needs_indicators=True),
+    "survey_estimates": TableSpec("survey_estimates.csv", _survey_estimates, depends=("known_gaps",), needs_indicators=True),
     "figures": TableSpec("figures.csv", _figures, needs_indicators=True, finish=lambda f: f.set_index("figure_id", drop=False)),
     "rank_orders": TableSpec("rank_orders.csv", _rank_orders, needs_indicators=True),
     "known_gaps": TableSpec("known_gaps.csv", _known_gaps),

@@ -27,6 +27,37 @@ from ..io.survey import asked_mask
 ESTIMATE_COLUMNS = ["breakdown", "group", "estimate", "se", "ci_low", "ci_high", "n", "n_positive", "weighted_base"]
 
 
+def check_design(data: pd.DataFrame, weight: str = "weight", psu: str = "psu", stratum: str = "stratum") -> None:
+    """A design whose variance can be estimated: positive finite weights, a PSU and a stratum for every
+    record, and at least two PSUs in every stratum (a one-record design has one). Errors name the argument."""
+    weights = pd.to_numeric(data[weight], errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isfinite(weights) | (weights <= 0)
+    if bad.any():
+        at = data.index[bad.argmax()]
+        raise parameter_error("weight", weight, f"a column of positive finite weights (index {at!r} holds {_plain(data.at[at, weight])!r})")
+    for name, column in (("psu", psu), ("stratum", stratum)):
+        if data[column].isna().any():
+            raise parameter_error(name, column, f"a column with a value for every record (index {data.index[data[column].isna().argmax()]!r} is empty)")
+    psus = data.groupby(stratum, sort=False)[psu].agg(["nunique", "first"])
+    lonely = psus[psus["nunique"] < 2]
+    if not lonely.empty:
+        raise parameter_error("psu", psu, f"at least two PSUs in every stratum (stratum {lonely.index[0]!r} has only PSU "
+                                          f"{lonely['first'].iloc[0]!r}, so its variance cannot be estimated)")
+
+
+def check_binary(data: pd.DataFrame, column: str, name: str) -> None:
+    """A 0/1 (or True/False) column without missing values; the error names the argument."""
+    ok = data[column].isin((0, 1))
+    if not ok.all():
+        at = data.index[(~ok).argmax()]
+        raise parameter_error(name, column, f"a column holding only 0 and 1 (index {at!r} holds {_plain(data.at[at, column])!r})")
+
+
+def _plain(value):
+    """A numpy scalar as the Python value it holds, so an error shows ``nan``, not ``np.float64(nan)``."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
 def estimate_proportion(data: pd.DataFrame, outcome: str, by: str | None = None, confidence: float = 0.95,
                         domain: str | None = None, weight: str = "weight", psu: str = "psu",
                         stratum: str = "stratum") -> pd.DataFrame:
@@ -43,6 +74,10 @@ def estimate_proportion(data: pd.DataFrame, outcome: str, by: str | None = None,
     for col in [outcome, weight, psu, stratum] + ([by] if by else []) + ([domain] if domain else []):
         if col not in data.columns:
             raise DataValidationError(f"estimate_proportion: column {col!r} not in the data (columns: {', '.join(map(str, data.columns[:12]))}, ...)")
+    check_binary(data, outcome, "outcome")
+    if domain:
+        check_binary(data, domain, "domain")
+    check_design(data, weight, psu, stratum)
     frame = pd.DataFrame({
         "y": data[outcome].astype(int).map({1: "yes", 0: "no"}),
         "w": data[weight].astype(float),
@@ -99,6 +134,10 @@ def indicator_outcome(data: pd.DataFrame, indicator: pd.Series) -> pd.DataFrame:
     The universe is everyone in the file unless the indicator names one; records in the
     universe who were not asked (or did not answer) count as not having the outcome.
     """
+    missing = [v for v in str(indicator["variable"]).split("|") if v not in data.columns]
+    if missing:
+        raise parameter_error("indicator", indicator["indicator_id"], "an indicator whose variables are columns of the data "
+                                                                      f"(missing: {', '.join(missing)})")
     keep = [c for c in ("weight", "psu", "stratum", *GROUPS) if c in data.columns]
     frame = data[keep].copy()  # only what estimation needs: the files have hundreds of columns
     frame["in_universe"] = asked_mask(data, indicator["universe"], indicator["indicator_id"]).astype(int)

@@ -45,10 +45,13 @@ def interval(low: float, high: float, unit: str = "percent") -> str:
 
 def estimate_text(estimate: float, low: float, high: float, positives: float, base: float, min_base: int,
                   noun: str = "", modelled: bool = False) -> str:
-    """An estimate as a table shows it: ``31% (20-44)``, or ``15 of 49 children`` on a small base."""
+    """An estimate as a table shows it: ``31% (20-44)``, or ``15 of 49 children`` on a small base.
+
+    A domain whose records lie in one PSU of each stratum has no design-based variance (its degrees
+    of freedom are 0) and so no interval: ``50% (no interval)``, never ``nan``."""
     if base < min_base:
         return count_of(positives, base, noun)
-    text = f"{estimate:.0f}% ({low:.0f}-{high:.0f})"
+    text = f"{estimate:.0f}% (no interval)" if pd.isna(low) or pd.isna(high) else f"{estimate:.0f}% ({low:.0f}-{high:.0f})"
     return f"{text} [modelled]" if modelled else text
 
 

@@ -37,7 +37,7 @@ from ..config import ESTIMATES_DIR, GROUPS, SURVEY_FILES
 from ..io.country import CountryData
 from ..io.survey import asked_mask
 from ..io.parameters import check_confidence
-from .estimation import zero_upper
+from .estimation import check_design, zero_upper
 
 STORE_FORMAT = "1"  # bump when the table's columns or their meaning change
 CI_METHOD = "logit"  # R: svyciprop(method = "logit"), with the design's degrees of freedom
@@ -200,6 +200,7 @@ def outcomes(frame: pd.DataFrame, definitions: pd.DataFrame) -> tuple[dict[str, 
 
 def _estimate_file(file: str, frame: pd.DataFrame, definitions: pd.DataFrame, breakdowns: list[str],
                    confidence: float) -> pd.DataFrame:
+    check_design(frame)  # the loaded files were checked; a frame built otherwise gets the per-call path's errors
     values, universes = outcomes(frame, definitions)
     weights = frame["weight"].to_numpy(dtype=float)
     psu, stratum = frame["psu"].astype(str).to_numpy(), frame["stratum"].astype(str).to_numpy()
