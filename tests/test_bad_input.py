@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from dharm.cli import app
@@ -87,8 +88,21 @@ def semicolons(rel: str) -> Corrupt:
     return corrupt
 
 
-def metadata(text: str) -> Corrupt:
-    return lambda data: (data / "cambodia" / "metadata.yml").write_text(text, encoding="utf-8")
+DROP = object()  # a field to remove from metadata.yml
+
+
+def metadata(**changes) -> Corrupt:
+    """Change fields of the copy's metadata.yml (``DROP`` removes one); the other fields stay as they are."""
+    def corrupt(data: Path) -> None:
+        path = data / "cambodia" / "metadata.yml"
+        meta = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for key, value in changes.items():
+            if value is DROP:
+                meta.pop(key)
+            else:
+                meta[key] = value
+        path.write_text(yaml.safe_dump(meta, sort_keys=False), encoding="utf-8")
+    return corrupt
 
 
 def same_psu_in_urban(frame: pd.DataFrame) -> None:
@@ -176,7 +190,6 @@ FRONT_COUNT = first(PUBLISHED + "frontline_survey.csv", unit="count")
 SINGLE = first("codebook/survey_codebook.csv", type="single")
 SKIPPED = first("codebook/survey_codebook.csv", variable="c_met_feeling")
 UNIVERSE = first("codebook/indicators.csv", file="children", universe="c_met_in_person == 1")
-REAL = "name: Cambodia\nsurvey_year: 2020\nsurvey_microdata: real\n"
 
 def at(file: str, row: int, column: str, got: str) -> str:
     """The start of a file error's message (``row`` counted from 0, as in the corrupting code; ``got`` a regex)."""
@@ -270,21 +283,22 @@ CASES: list[tuple[str, Corrupt | None, Call, str]] = [
      r"cambodia/survey: got no children_synthetic\.csv \(not found\); expected the synthetic survey files: regenerate them with "
      r"`python -m dharm synthetic --country cambodia`\. Only survey estimates need these files\.$"),
     # --- metadata.yml
-    ("metadata: declared real, files synthetic", metadata(REAL), surveys,
+    ("metadata: declared real, files synthetic", metadata(survey_microdata="real"), surveys,
      r"metadata\.yml, field 'survey_microdata': got 'real'; expected it to match the survey file .*children_synthetic\.csv$"),
-    ("metadata: declared real, no files", cells(metadata(REAL), remove("cambodia/survey")), surveys,
+    ("metadata: declared real, no files", cells(metadata(survey_microdata="real"), remove("cambodia/survey")), surveys,
      r"cambodia/survey: got no children\.csv, caregivers\.csv, household_roster\.csv \(the folder is missing\); "
      r"expected the survey's microdata, exported as <file>\.csv and checked with `python -m dharm check-microdata`"),
-    ("metadata: unknown value", metadata("name: Cambodia\nsurvey_year: 2020\nsurvey_microdata: maybe\n"), read_metadata,
+    ("metadata: unknown value", metadata(survey_microdata="maybe"), read_metadata,
      r"metadata\.yml, field 'survey_microdata': got 'maybe'; expected input should be 'synthetic' or 'real'$"),
-    ("metadata: unknown field", metadata("name: Cambodia\nsurvey_year: 2020\nsurvey_microdata: synthetic\ncolour: red\n"),
+    ("metadata: unknown field", metadata(colour="red"),
      read_metadata, r"metadata\.yml, field 'colour': got 'red'; expected extra inputs are not permitted$"),
-    ("metadata: missing field", metadata("name: Cambodia\nsurvey_microdata: synthetic\n"), read_metadata,
+    ("metadata: missing field", metadata(survey_year=DROP), read_metadata,
      r"metadata\.yml, field 'survey_year': got \{.*\}; expected field required$"),
-    ("metadata: year as text", metadata("name: Cambodia\nsurvey_year: twenty\nsurvey_microdata: synthetic\n"), read_metadata,
+    ("metadata: year as text", metadata(survey_year="twenty"), read_metadata,
      r"metadata\.yml, field 'survey_year': got 'twenty'; expected input should be a valid integer"),
     ("metadata: file missing", remove("cambodia/metadata.yml"), read_metadata,
-     r"metadata\.yml: file not found; expected name, survey_year and survey_microdata$"),
+     r"metadata\.yml: file not found; expected the fields name, survey_year, survey_microdata, report, population, "
+     r"sources, published_tables \(see data/README\.md\)$"),
     # --- codebook and indicators
     one_cell("indicators: variable not in the codebook", "codebook/indicators.csv", lambda data: load_indicators(data), 2, "variable",
              "cg_freq_internet|c_no_such_question", r"variables of that file in data/codebook/survey_codebook\.csv$"),

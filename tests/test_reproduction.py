@@ -11,7 +11,7 @@ import pytest
 from dharm import synthetic
 from dharm.config import DATA_ROOT, TOLERANCE_GROUP, TOLERANCE_TOTAL
 from dharm.io.published import load_table
-from dharm.ledger import known_gap_pattern
+from dharm.io.published import gap_pattern
 from dharm.report.survey import figure_table, population_12_17, rank_orders, scale_to_population
 from dharm.stats.estimation import estimate_indicator
 from dharm.stats.rules import ReportingRules
@@ -58,7 +58,7 @@ def test_small_base_rows_really_have_small_bases(country_data, ledger):
 
 
 def test_known_gaps_are_documented(country_data, ledger):
-    gaps = [tuple(known_gap_pattern(c) for c in (g.indicator_id, g.breakdown, g.group))
+    gaps = [tuple(gap_pattern(c) for c in (g.indicator_id, g.breakdown, g.group))
             for g in load_known_gaps("cambodia").itertuples(index=False)]
     marked = ledger[ledger["status"] == "known gap"]
     assert len(marked) >= 3

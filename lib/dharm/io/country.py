@@ -87,7 +87,8 @@ def load_metadata(folder: Path) -> CountryMetadata:
     """Read and check a country's metadata file; errors name the file and the field."""
     path = folder / "metadata.yml"
     if not path.is_file():
-        raise DataValidationError(f"{where(path)}: file not found; expected name, survey_year and survey_microdata")
+        raise DataValidationError(f"{where(path)}: file not found; expected the fields {', '.join(CountryMetadata.model_fields)} "
+                                  "(see data/README.md)")
     try:
         return CountryMetadata.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
     except pydantic.ValidationError as exc:
