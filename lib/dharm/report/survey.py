@@ -27,8 +27,8 @@ def source_line(data: CountryData, figure_label: str = "") -> str:
     kind = ("synthetic microdata calibrated to the published figures (not the real survey records)"
             if data.synthetic else "survey microdata")
     where = f", {figure_label}" if figure_label else ""
-    name = data.metadata.name
-    return (f"Source: Disrupting Harm household survey, {name}, {data.metadata.survey_year}; estimates from {kind}. "
+    survey = ", ".join([data.metadata.name] + ([str(data.metadata.survey_year)] if data.metadata.survey_year else []))
+    return (f"Source: Disrupting Harm household survey, {survey}; estimates from {kind}. "
             f"Published values: {data.metadata.report.short}{where}.")
 
 
