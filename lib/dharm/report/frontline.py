@@ -14,7 +14,7 @@ from .checks import checks_frame, page_of_section
 
 FRONTLINE_NOTE = ("A non-probability convenience sample of frontline workers: the shares describe the people who "
                   "answered, not all frontline workers, so no confidence intervals are given.")
-DEFAULT_BASE = 50  # the frontline survey's respondents, where a row does not print its base
+DEFAULT_BASE = 50  # the report's minimum base; a row that prints no base is shown as printed (see distribution)
 
 
 def check_themes(excerpts: pd.DataFrame, themes: list[str] | None) -> list[str] | None:
@@ -44,13 +44,14 @@ def distribution(frontline: pd.DataFrame, question_ids: list[str], min_base: int
     """Printed answer shares of some questions, with the small-base rule applied.
 
     Returns the shares to draw (bases of at least ``min_base``) and the table to show, in
-    which shares on smaller bases are turned back into counts of workers.
+    which shares on smaller bases are turned back into counts of workers. A share printed
+    without its base cannot be turned into a count: it is shown as printed.
     """
     if isinstance(min_base, bool) or not isinstance(min_base, int) or min_base < 1:
         raise parameter_error("min_base", min_base, "a whole number of at least 1 (the report uses 50)")
     chosen = frontline[frontline["question_id"].isin(question_ids)].copy()
-    base = chosen["base_n"].fillna(DEFAULT_BASE)
-    small = (chosen["unit"] == "percent") & chosen["value"].notna() & (base < min_base)
+    base = chosen["base_n"]
+    small = (chosen["unit"] == "percent") & chosen["value"].notna() & base.notna() & (base < min_base)
     chosen.loc[small, "value"] = (chosen.loc[small, "value"] * base[small] / 100).round()
     chosen.loc[small, "unit"] = "count"
     drawn = chosen[(chosen["unit"] == "percent") & chosen["value"].notna()]
@@ -65,9 +66,10 @@ def distribution_check(frontline: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def frontline_base(data: CountryData) -> int:
-    """The number of frontline workers who answered (the largest printed base)."""
-    return int(data.table("frontline_survey")["base_n"].max())
+def frontline_base(data: CountryData) -> int | None:
+    """The number of frontline workers who answered (the largest printed base); None where no base is printed."""
+    bases = data.table("frontline_survey")["base_n"].dropna()
+    return int(bases.max()) if len(bases) else None
 
 
 def frontline_checks(data: CountryData) -> pd.DataFrame:

@@ -28,7 +28,10 @@ def checked_size(data: CountryData, rules: ReportingRules, check: str) -> float:
     if kind == "survey":
         return float(store_for(data, rules).facts(ref)["records"])
     if kind == "frontline":
-        return float(frontline_base(data))
+        base = frontline_base(data)
+        if base is None:
+            raise KeyError(f"check {check!r}: the frontline survey prints no base")
+        return float(base)
     counts = data.table("admin_counts").set_index("key")["value"]
     if ref not in counts.index:
         raise KeyError(f"check {check!r}: no such cell in admin_counts.csv")

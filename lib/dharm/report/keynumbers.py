@@ -46,11 +46,12 @@ def figure_of(data: CountryData, indicator_id: str) -> str:
 
 
 def panel_name(spec: pd.Series) -> str:
-    """How to name a text panel that has no figure number: its short title and section."""
+    """How to name a text panel that has no figure number: its short title and section (or 'summary', 'methods')."""
     title = spec["title"].split(" (")[0]
     if len(title) > 60:
         title = title[:60].rsplit(" ", 1)[0] + "..."
-    return f"{title} (section {spec['section']})"
+    section = spec["section"]
+    return f"{title} (section {section})" if section[:1].isdigit() else f"{title} ({section})"
 
 
 def number_text(row: dict | pd.Series) -> str:
@@ -160,6 +161,11 @@ def recommendations_for(recommendations: pd.DataFrame, audience=None) -> pd.Data
     return recommendations[keep]
 
 
+CHAPTER4_COLUMNS = ["number_id", "used_in", "kind", "ref", "group", "printed", "qualifier", "printed_section", "note", "ci_low",
+                    "ci_high", "n", "n_positive", "small_base", "text", "chapter", "figure_id", "figure", "data_kind", "value",
+                    "unit", "label"]
+
+
 def chapter4_numbers(data: CountryData, rules: ReportingRules) -> pd.DataFrame:
     """Each number of chapter 4 recomputed, with its interval or base, its source and a link."""
     tables = _Tables(data, rules)
@@ -223,7 +229,7 @@ def chapter4_numbers(data: CountryData, rules: ReportingRules) -> pd.DataFrame:
                           "chapter": "context", "figure_id": "legislation", "figure": "legislation table", "data_kind": "legislation table"}
         row["label"] = _label(data, row)
         rows.append(row)
-    out = pd.DataFrame(rows)
+    out = pd.DataFrame(rows) if rows else pd.DataFrame(columns=CHAPTER4_COLUMNS)  # a country without chapter 4 numbers
     out["text"] = [number_text(r) for _, r in out.iterrows()]
     out["link"] = [figure_href(c, f) if c and f else "" for c, f in zip(out["chapter"], out["figure_id"])]
     rule = prose_rule(data, rules)

@@ -123,14 +123,22 @@ SAMPLE_SIZES = {"n_children": ("sample_children", "total", "Total"), "n_boys": (
 
 def sample_prose(data: CountryData, rules: ReportingRules) -> dict[str, str]:
     """The sample's sizes as a sentence quotes them: as printed while the survey files are synthetic,
-    the records of the real files otherwise."""
+    the records of the real files otherwise.
+
+    A size the report does not print is, in synthetic files, an assumption of the generator: it is
+    left out (a page says it is not published), or with ``show_modelled`` marked as modelled.
+    """
     table = sample_table(data, rules).set_index(["indicator_id", "breakdown", "group"])
     rule = prose_rule(data, rules)
     out = {}
     for name, key in SAMPLE_SIZES.items():
         row = table.loc[key]
-        value = row["published"] if rule.synthetic and pd.notna(row["published"]) else row["computed"]
-        out[name] = count(value)
+        if not rule.synthetic:
+            out[name] = count(row["computed"])
+        elif pd.notna(row["published"]):
+            out[name] = count(row["published"])
+        elif rule.show_modelled:
+            out[name] = modelled(count(row["computed"]))
     return out
 
 
