@@ -93,6 +93,10 @@ def _survey_number(tables: _Tables, indicator_id: str, group: str) -> dict:
 
 
 # ---------------------------------------------------------------- executive summary
+SUMMARY_COLUMNS = ["name", "wording", "group", "printed", "qualifier", "value", "ci_low", "ci_high", "n", "n_positive",
+                   "small_base", "unit", "chapter", "figure_id", "figure", "data_kind"]
+
+
 def summary_numbers(data: CountryData, rules: ReportingRules) -> pd.DataFrame:
     """Every number the executive summary prints, recomputed, with its chapter figure."""
     tables = _Tables(data, rules)
@@ -122,7 +126,7 @@ def summary_numbers(data: CountryData, rules: ReportingRules) -> pd.DataFrame:
                      "qualifier": "", "value": float(d.recomputed), "unit": "percent change", "n": np.nan,
                      "chapter": "2", "figure_id": admin_figure_id(data, d.figure), "figure": d.figure,
                      "data_kind": "recomputed from published administrative counts"})
-    out = pd.DataFrame(rows)
+    out = pd.DataFrame(rows) if rows else pd.DataFrame(columns=SUMMARY_COLUMNS)  # a country whose summary prints none
     out["text"] = [number_text(r) for _, r in out.iterrows()]
     out["link"] = [figure_href(c, f) for c, f in zip(out["chapter"], out["figure_id"])]
     rule = prose_rule(data, rules)

@@ -138,6 +138,9 @@ def scale_to_population(data: CountryData, table: pd.DataFrame, indicator_id: st
             "ci_low": row["ci_low"] / 100 * users, "ci_high": row["ci_high"] / 100 * users}
 
 
+RANK_COLUMNS = ["experience", "question", "published order", "estimates (%)", "honoured", "section"]
+
+
 def rank_orders(data: CountryData, rules: ReportingRules) -> pd.DataFrame:
     """Findings the report gives only in words ('most often a family member') as published
     orders, checked against the estimates: each listed answer must be more common than the next."""
@@ -148,7 +151,7 @@ def rank_orders(data: CountryData, rules: ReportingRules) -> pd.DataFrame:
         rows.append({"experience": r.experience, "question": r.question, "published order": r.order.replace(";", " > "),
                      "estimates (%)": " > ".join(f"{v:.0f}" for v in values),
                      "honoured": all(a > b for a, b in zip(values, values[1:])), "section": r.section})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=RANK_COLUMNS)  # the columns also when the country publishes no orders
 
 
 def survey_checks(data: CountryData, rules: ReportingRules) -> pd.DataFrame:
