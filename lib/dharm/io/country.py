@@ -51,7 +51,7 @@ class CountryMetadata(pydantic.BaseModel):
 
     model_config = pydantic.ConfigDict(extra="forbid")
     name: str = pydantic.Field(min_length=1)
-    survey_year: int = pydantic.Field(ge=2000, le=2100)
+    survey_year: int | None = pydantic.Field(ge=2000, le=2100)  # null: no source held states the year of fieldwork
     survey_microdata: Literal["synthetic", "real"]
     report: Source
     population: Population
@@ -74,6 +74,11 @@ class CountryMetadata(pydantic.BaseModel):
         if len(set(ids)) != len(ids):
             raise ValueError(f"source ids used once (report and sources); got {', '.join(ids)}")
         return self
+
+    @property
+    def source_ids(self) -> frozenset[str]:
+        """The ids a published row may name in its ``source`` column: the report's and the other sources'."""
+        return frozenset([self.report.id] + [s.id for s in self.sources])
 
     def source(self, source_id: str) -> Source:
         """The report or one of the other sources, by id."""
@@ -119,9 +124,11 @@ class CountryData:
         """A published table (``admin_counts``, ``figures``, ...), read and validated once.
 
         A table the country does not publish (not in ``published_tables``) is empty, with its columns.
+        A ``source`` column, where the table has one, is checked against the metadata's source ids.
         """
         if name not in self._tables:
-            self._tables[name] = load_table(name, self.country, self.root, self._tables, self.published_tables)
+            self._tables[name] = load_table(name, self.country, self.root, self._tables, self.published_tables,
+                                            self.metadata.source_ids)
         return self._tables[name]
 
     @cached_property

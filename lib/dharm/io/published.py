@@ -24,7 +24,7 @@ from .tables import choice, matching, number, read_csv_text, row_rule, text, val
 
 # Vocabularies the published tables use.
 UNITS = ("percent", "count")
-QUALIFIERS = ("more than", "up to", "approximately", "almost")
+QUALIFIERS = ("more than", "at least", "up to", "as many as", "approximately", "almost")
 CHARTS = ("bars", "heatmap", "risk", "none")
 ADMIN_UNITS = ("count", "ratio", "percent", "score", "years")
 AXES = ("year", "category", "measure")
@@ -58,6 +58,7 @@ class TableSpec:
     finish: Callable[[pd.DataFrame], pd.DataFrame] | None = None
     folder: str = "published"
     needs_indicators: bool = False  # checked against data/codebook/indicators.csv
+    sourced: bool = False  # rows may name their source in an optional column `source` (see load_table)
 
 
 def _per_row(frame: pd.DataFrame, test: Callable) -> pd.Series:
@@ -405,16 +406,18 @@ def _as_int(column: str) -> Callable[[pd.DataFrame], pd.DataFrame]:
 
 
 TABLES: dict[str, TableSpec] = {
-    "survey_estimates": TableSpec("survey_estimates.csv", _survey_estimates, depends=("known_gaps",), needs_indicators=True),
-    "figures": TableSpec("figures.csv", _figures, needs_indicators=True, finish=lambda f: f.set_index("figure_id", drop=False)),
+    "survey_estimates": TableSpec("survey_estimates.csv", _survey_estimates, depends=("known_gaps",), needs_indicators=True,
+                                  sourced=True),
+    "figures": TableSpec("figures.csv", _figures, needs_indicators=True, finish=lambda f: f.set_index("figure_id", drop=False),
+                         sourced=True),
     "rank_orders": TableSpec("rank_orders.csv", _rank_orders, needs_indicators=True),
-    "known_gaps": TableSpec("known_gaps.csv", _known_gaps),
-    "pooled_statements": TableSpec("pooled_statements.csv", _pooled),
+    "known_gaps": TableSpec("known_gaps.csv", _known_gaps, sourced=True),
+    "pooled_statements": TableSpec("pooled_statements.csv", _pooled, sourced=True),
     "admin_counts": TableSpec("admin_counts.csv", _admin_counts, finish=_finish_admin_counts),
     "admin_derived": TableSpec("admin_derived.csv", _admin_derived, depends=("admin_counts",)),
     "admin_figures": TableSpec("admin_figures.csv", _admin_figures, depends=("admin_counts",),
                                finish=lambda f: f.set_index("figure_id", drop=False)),
-    "frontline_survey": TableSpec("frontline_survey.csv", _frontline),
+    "frontline_survey": TableSpec("frontline_survey.csv", _frontline, sourced=True),
     "excerpts": TableSpec("excerpts.csv", _excerpts),
     "research_activities": TableSpec("research_activities.csv", _research_activities),
     "definitions": TableSpec("definitions.csv", _definitions),
@@ -444,13 +447,31 @@ def country_dir(country: str, root: Path | str | None = None) -> Path:
     return path
 
 
+def source_column(sources: frozenset[str] | None) -> pa.Column:
+    """The ``source`` column of a table whose rows may name where they come from.
+
+    A cell is a source id of the country's metadata.yml (the report or one of its other
+    sources); empty means the report itself. Without the metadata's ids (``sources`` None)
+    only empty cells are accepted: a named source is checked when the table is loaded through
+    :class:`dharm.io.country.CountryData`, which knows them.
+    """
+    if sources is None:
+        return choice((), required=False, description="empty (source ids are checked against metadata.yml: "
+                                                      "load the table through CountryData)")
+    return choice(sorted(sources), required=False,
+                  description="a source id of metadata.yml (" + ", ".join(sorted(sources)) + "), or empty for the report")
+
+
 def load_table(name: str, country: str, root: Path | str | None = None, loaded: Tables | None = None,
-               published: frozenset[str] | None = None) -> pd.DataFrame:
+               published: frozenset[str] | None = None, sources: frozenset[str] | None = None) -> pd.DataFrame:
     """Read and validate one published table (and, first, the tables it is checked against).
 
     ``loaded`` holds tables already read, so a caller loading several shares their dependencies.
     ``published`` names the tables the country publishes (its metadata); any other published
     table is returned empty, with its columns, so that a page can say it is not published.
+    ``sources`` are the source ids of the country's metadata, which the optional ``source``
+    column of a sourced table may name; a file without that column comes wholly from the
+    country's report (the column is not added, so the table reads as it is written).
     """
     if name not in TABLES:
         raise KeyError(f"no published table {name!r} (known: {', '.join(TABLES)})")
@@ -459,7 +480,7 @@ def load_table(name: str, country: str, root: Path | str | None = None, loaded: 
     context: Tables = {}
     for dep in spec.depends:
         if dep not in loaded:
-            loaded[dep] = load_table(dep, country, root, loaded, published)
+            loaded[dep] = load_table(dep, country, root, loaded, published, sources)
         context[dep] = loaded[dep]
     if spec.needs_indicators:
         context["indicators"] = load_indicators(root)
@@ -467,7 +488,8 @@ def load_table(name: str, country: str, root: Path | str | None = None, loaded: 
     schema = spec.schema(context)
     unpublished = published is not None and spec.folder == "published" and name not in published
     raw = pd.DataFrame({c: pd.Series(dtype=str) for c in schema.columns}) if unpublished else read_csv_text(path)
+    if spec.sourced and "source" in raw.columns:
+        schema = schema.add_columns({"source": source_column(sources)})
     frame = validate(raw, schema, path)
     frame.attrs["path"] = str(path)
     return spec.finish(frame) if spec.finish else frame
-

@@ -30,12 +30,13 @@ def distribution(frontline: pd.DataFrame, question_ids: list[str], min_base: int
     """Printed answer shares of some questions, with the small-base rule applied.
 
     Returns the shares to draw (bases of at least ``min_base``) and the table to show, in
-    which shares on smaller bases are turned back into counts of workers.
+    which shares on smaller bases are turned back into counts of workers. A share printed
+    without its base cannot be turned into a count: it is shown as printed.
     """
     check_min_base(min_base)
     chosen = frontline[frontline["question_id"].isin(question_ids)].copy()
-    base = chosen["base_n"]  # where a country prints no base, its shares stay as printed (the rule cannot be applied)
-    small = (chosen["unit"] == "percent") & chosen["value"].notna() & (base < min_base)
+    base = chosen["base_n"]
+    small = (chosen["unit"] == "percent") & chosen["value"].notna() & base.notna() & (base < min_base)
     chosen.loc[small, "value"] = (chosen.loc[small, "value"] * base[small] / 100).round()
     chosen.loc[small, "unit"] = "count"
     drawn = chosen[(chosen["unit"] == "percent") & chosen["value"].notna()]

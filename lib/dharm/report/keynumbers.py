@@ -50,11 +50,12 @@ def figure_of(data: CountryData, indicator_id: str) -> str:
 
 
 def panel_name(spec: pd.Series) -> str:
-    """How to name a text panel that has no figure number: its short title and section."""
+    """How to name a text panel that has no figure number: its short title and section (or 'summary', 'methods')."""
     title = spec["title"].split(" (")[0]
     if len(title) > 60:
         title = title[:60].rsplit(" ", 1)[0] + "..."
-    return f"{title} (section {spec['section']})"
+    section = spec["section"]
+    return f"{title} (section {section})" if section[:1].isdigit() else f"{title} ({section})"
 
 
 def number_text(row: dict | pd.Series) -> str:

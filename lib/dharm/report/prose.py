@@ -132,17 +132,25 @@ SAMPLE_SIZES = {"n_children": ("sample_children", "total", "Total"), "n_boys": (
 
 
 def sample_prose(data: CountryData, rules: ReportingRules) -> dict[str, str | NotPublished]:
-    """The sample's sizes as a sentence quotes them: as printed while the survey files are synthetic
-    (a size the report does not print is :class:`NotPublished`), the records of the real files otherwise."""
+    """The sample's sizes as a sentence quotes them: as printed while the survey files are synthetic,
+    the records of the real files otherwise.
+
+    A size the report does not print is, in synthetic files, an assumption of the generator: it is
+    :class:`NotPublished` (the page says so), or with ``show_modelled`` marked as modelled.
+    """
     table = sample_table(data, rules).set_index(["indicator_id", "breakdown", "group"])
     rule = prose_rule(data, rules)
     out: dict[str, str | NotPublished] = {}
     for name, key in SAMPLE_SIZES.items():
         row = table.loc[key]
-        if rule.synthetic and pd.isna(row["published"]):
-            out[name] = data.not_published(f"sample size {name}")
+        if not rule.synthetic:
+            out[name] = count(row["computed"])
+        elif pd.notna(row["published"]):
+            out[name] = count(row["published"])
+        elif rule.show_modelled:
+            out[name] = modelled(count(row["computed"]))
         else:
-            out[name] = count(row["published"] if rule.synthetic else row["computed"])
+            out[name] = data.not_published(f"sample size {name}")
     return out
 
 

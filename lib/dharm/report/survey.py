@@ -28,8 +28,8 @@ def source_line(data: CountryData, figure_label: str = "") -> str:
     kind = ("synthetic microdata calibrated to the published figures (not the real survey records)"
             if data.synthetic else "survey microdata")
     where = f", {figure_label}" if figure_label else ""
-    name = data.metadata.name
-    return (f"Source: Disrupting Harm household survey, {name}, {data.metadata.survey_year}; estimates from {kind}. "
+    survey = ", ".join([data.metadata.name] + ([str(data.metadata.survey_year)] if data.metadata.survey_year else []))
+    return (f"Source: Disrupting Harm household survey, {survey}; estimates from {kind}. "
             f"Published values: {data.metadata.report.short}{where}.")
 
 
@@ -128,6 +128,9 @@ def scale_to_population(data: CountryData, table: pd.DataFrame, indicator_id: st
             "ci_low": row["ci_low"] / 100 * users, "ci_high": row["ci_high"] / 100 * users}
 
 
+RANK_COLUMNS = ["experience", "question", "published order", "estimates (%)", "honoured", "section"]
+
+
 def rank_orders(data: CountryData, rules: ReportingRules) -> pd.DataFrame:
     """Findings the report gives only in words ('most often a family member') as published
     orders, checked against the estimates: each listed answer must be more common than the next."""
@@ -138,7 +141,7 @@ def rank_orders(data: CountryData, rules: ReportingRules) -> pd.DataFrame:
         rows.append({"experience": r.experience, "question": r.question, "published order": r.order.replace(";", " > "),
                      "estimates (%)": " > ".join(f"{v:.0f}" for v in values),
                      "honoured": all(a > b for a, b in zip(values, values[1:])), "section": r.section})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=RANK_COLUMNS)  # the columns also when the country publishes no orders
 
 
 def survey_checks(data: CountryData, rules: ReportingRules) -> pd.DataFrame:

@@ -20,17 +20,31 @@ def _verdict(ok: bool) -> str:
     return REPRODUCED if ok else OUTSIDE
 
 
+def tolerance_of(breakdown: str) -> float:
+    """Percentage points a computed share may stray from the printed one: a total's, or a group's."""
+    return TOLERANCE_TOTAL if breakdown == "total" else TOLERANCE_GROUP
+
+
 def survey_number(published: float, computed: float, breakdown: str, n: float, unit: str, qualifier: str,
                   min_base: int) -> str:
     """A survey share or count: counts exactly, 'more than X' above X, small bases not judged,
-    else within the total or group tolerance."""
+    'at least X' from X up to X plus the tolerance, else within the total or group tolerance.
+
+    The hedges read as the words say, and no more: 'more than X' rules out X and anything
+    below (the report prints it where a share is over a round number); 'at least X' rules out
+    anything below X, while X is still the printed estimate, so the tolerance holds above it
+    (at least 4% of all children: 4.0 to 4.5); 'up to', 'as many as', 'approximately' and 'almost'
+    hedge a printed estimate, which the tolerance already allows for on both sides.
+    """
     if unit == "count":
         return _verdict(computed == published)
     if qualifier == "more than":
         return _verdict(computed > published)
     if n < min_base:
         return SMALL_BASE
-    tolerance = TOLERANCE_TOTAL if breakdown == "total" else TOLERANCE_GROUP
+    tolerance = tolerance_of(breakdown)
+    if qualifier == "at least":
+        return _verdict(published - EPSILON <= computed <= published + tolerance + EPSILON)
     return _verdict(abs(computed - published) <= tolerance + EPSILON)
 
 

@@ -51,7 +51,8 @@ library whose result differed by one ulp could change such a draw's acceptance o
 uniform number fell within one ulp of the boundary (odds about 1e-16 per draw), and its
 value only in the last bit, which decides nothing unless two scores tie to the last bit.
 
-Run ``python -m dharm synthetic`` (or ``make synthetic``) to regenerate ``data/cambodia/survey/*_synthetic.csv``.
+Run ``python -m dharm synthetic --country <country>`` (``make synthetic``: the default country) to regenerate
+``data/<country>/survey/*_synthetic.csv``.
 """
 from .run import SEED, generate, write
 from .settings import DesignSettings, design_settings

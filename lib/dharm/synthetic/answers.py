@@ -15,9 +15,7 @@ from ..io.errors import DataValidationError
 from ..io.survey import asked_mask, parse_codes
 from .assign import Assigner
 from .fitting import fit_cells
-from .targets import Block, Sources
-
-DONT_KNOW_CODES = (8, 9)  # "don't know", "prefer not to say" (or "did not say"): the residual answer only if no other code is free
+from .targets import DONT_KNOW_CODES, Block, Sources
 
 
 def generate_variable(frame: pd.DataFrame, file: str, var: str, codes: dict, asked_if: str,
@@ -27,6 +25,10 @@ def generate_variable(frame: pd.DataFrame, file: str, var: str, codes: dict, ask
     top = sources.blocks(file, var)
     frame[var] = np.nan
     if not pool.any():
+        return
+    default = None if top else sources.default_answer(file, var)
+    if default is not None:  # nothing published or assumed for this question: the file's rule row answers it
+        frame.loc[pool, var] = default
         return
     covered = set().union(*[b.codes for b in top]) if top else set()
     rest = [c for c in codes if c not in covered and c not in DONT_KNOW_CODES] or [c for c in codes if c not in covered]

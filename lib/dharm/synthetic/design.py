@@ -30,7 +30,9 @@ LAST_CAP = 60  # ... raised one at a time up to this while quotas remain unfille
 # Qualitative statements of the report honoured through the ranking of records (no numbers
 # are published for them): caregivers aged 50+ are far less likely, and female caregivers
 # somewhat less likely, to use the internet (section 1.1). Shifts of the ranking score,
-# whose noise has standard deviation 1.
+# whose noise has standard deviation 1. They come with published numbers on caregivers'
+# internet use and apply only where the country publishes some (see run.generate).
+CAREGIVER_INTERNET = "cg_freq_internet"
 TILT_CAREGIVER_50_PLUS = -1.5
 TILT_CAREGIVER_FEMALE = -0.4
 OLDEST_CAREGIVERS = "50+"  # the codebook's codes the tilts apply to

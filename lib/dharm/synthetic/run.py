@@ -12,12 +12,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..config import DEFAULT_COUNTRY
+from ..io.country import load_country
 from ..io.errors import DataValidationError
-from ..io.published import country_dir, load_table
+from ..io.published import country_dir
 from ..io.survey import load_codebook, load_indicators, validate_survey
 from .answers import answer_file
 from .assign import Assigner
-from .design import build_design, caregiver_frame, caregiver_internet_tilt
+from .design import CAREGIVER_INTERNET, build_design, caregiver_frame, caregiver_internet_tilt
 from .settings import DesignSettings, design_settings
 from .targets import Sources, load_assumptions
 from .weights import round_weights
@@ -27,13 +29,14 @@ FILES = ("household_roster", "children", "caregivers")  # written in this order
 ANSWERED_FILES = ("children", "caregivers")  # the roster's one question is answered with the design
 
 
-def generate(country: str = "cambodia", seed: int = SEED, settings: DesignSettings | None = None,
+def generate(country: str = DEFAULT_COUNTRY, seed: int = SEED, settings: DesignSettings | None = None,
              data_root: Path | str | None = None) -> dict[str, pd.DataFrame]:
     """Build all three synthetic files in memory (validated against the codebook by :func:`write`)."""
     s = settings if settings is not None else design_settings(country, data_root)
     rng = np.random.default_rng(seed)
-    sources = Sources(load_table("survey_estimates", country, data_root), load_indicators(data_root), load_assumptions(country, data_root))
     codebook = load_codebook(data_root)
+    sources = Sources(load_country(country, data_root).table("survey_estimates"), load_indicators(data_root),
+                      load_assumptions(country, data_root), codebook)
     roster, children = build_design(rng, s, sources, data_root)
     caregivers = caregiver_frame(children, rng, s)
     frames = {"household_roster": roster, "children": children, "caregivers": caregivers}
@@ -42,7 +45,8 @@ def generate(country: str = "cambodia", seed: int = SEED, settings: DesignSettin
         answers = [v for v in spec.query("type == 'single'")["variable"] if v not in frames[file]]
         frame = pd.concat([frames[file], pd.DataFrame(np.nan, index=frames[file].index, columns=answers)], axis=1)
         frames[file] = frame
-        tilts = {"cg_freq_internet": caregiver_internet_tilt(frame)} if file == "caregivers" else None
+        tilts = {CAREGIVER_INTERNET: caregiver_internet_tilt(frame)} \
+            if file == "caregivers" and sources.published_on(file, CAREGIVER_INTERNET) else None
         answer_file(frame, file, spec, Assigner(frame, rng, s.cluster_sd), sources, tilts)
     out = {}
     for file in FILES:
@@ -53,7 +57,7 @@ def generate(country: str = "cambodia", seed: int = SEED, settings: DesignSettin
     return out
 
 
-def write(frames: dict[str, pd.DataFrame], country: str = "cambodia", data_root: Path | str | None = None) -> list[Path]:
+def write(frames: dict[str, pd.DataFrame], country: str = DEFAULT_COUNTRY, data_root: Path | str | None = None) -> list[Path]:
     """Write every file to a temporary name first, validate them all, then move them into place."""
     folder = country_dir(country, data_root) / "survey"
     codebook = load_codebook(data_root)

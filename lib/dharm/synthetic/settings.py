@@ -2,16 +2,18 @@
 
 Two sources, kept apart:
 
-* what the report publishes about its design (villages, households screened, children
-  interviewed by age band and sex) comes from the ``sample_*`` rows of
-  ``published/survey_estimates.csv``; the number of children at or above an age threshold
-  comes from the printed base of a question asked only of them (``base_n`` of an
-  indicator whose universe is ``age >= A``);
+* what the report publishes about its design (children interviewed; villages, households
+  screened, children interviewed by age band and sex, where it prints them) comes from the
+  ``sample_*`` rows of ``published/survey_estimates.csv``; the number of children at or
+  above an age threshold comes from the printed base of a question asked only of them
+  (``base_n`` of an indicator whose universe is ``age >= A``);
 * the national population aged 12-17 comes from the country's ``metadata.yml``;
 * what it does not publish (urban villages, household sizes, caregivers'
   sex and age, spreads) comes from the ``design`` rows of ``survey/assumptions.csv``,
   each with its reason. A row without ``codes`` holds one constant; rows with ``codes``
-  hold one share (percent) each of a distribution whose shares add up to 100.
+  hold one share (percent) each of a distribution whose shares add up to 100. A design
+  fact a country may publish (villages, households screened, the sample by age band or by
+  sex) comes from its design row only where the report does not print it: never both.
 
 Change a row and :func:`design_settings` follows it; a test checks that it does.
 """
@@ -25,24 +27,30 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..config import GROUPS
-from ..io.country import load_metadata
+from ..config import DEFAULT_COUNTRY, GROUPS
+from ..io.country import load_country
 from ..io.errors import DataValidationError
-from ..io.published import country_dir, load_table
+from ..io.published import country_dir
 from ..io.survey import load_codebook, load_indicators
 
 CELL_COLUMNS = ("age_group", "sex", "area")  # the cells inside which answers are assigned
 ASSUMPTION_COLUMNS = ("file", "variable", "codes", "breakdown", "group", "value", "reason")
 SHARE_SUM_SLACK = 1e-9  # shares of one design distribution must add up to 100 within this
 
-# design rows of assumptions.csv: one constant each ...
-DESIGN_CONSTANTS = ("n_urban_psus", "psu_weight_sd", "cluster_sd")
-# ... and distributions, one row per code
-DESIGN_DISTRIBUTIONS = ("children_per_household", "age_band_shares", "cg_sex", "cg_age_group")
 # published rows of survey_estimates.csv that describe the design
 PUBLISHED_PSUS = "sample_psus"
 PUBLISHED_HOUSEHOLDS = "sample_roster_households"
 PUBLISHED_CHILDREN = "sample_children"
+# design facts a report may print (survey_estimates.csv) or leave to a design row of assumptions.csv:
+# constants (design row -> published row) ...
+PUBLISHED_OR_ASSUMED = {"n_psus": PUBLISHED_PSUS, "n_households": PUBLISHED_HOUSEHOLDS}
+# ... and the interviewed sample by a breakdown (design distribution -> breakdown of the published sample_children rows)
+SAMPLE_DISTRIBUTIONS = {"sample_age_group": "age_group", "sample_sex": "sex"}
+# design rows of assumptions.csv: one constant each ...
+DESIGN_CONSTANTS = ("n_urban_psus", "psu_weight_sd", "cluster_sd", *PUBLISHED_OR_ASSUMED)
+# ... and distributions, one row per code
+DESIGN_DISTRIBUTIONS = ("children_per_household", "age_band_shares", "cg_sex", "cg_age_group", *SAMPLE_DISTRIBUTIONS)
+SHARE_SCALE = 10**9  # design shares (percent) become whole numbers at this scale to split a sample by largest remainders
 AGE_RULE = re.compile(r"\s*age\s*>=\s*(\d+)\s*")  # a universe such as 'age >= 15'
 
 
@@ -113,16 +121,16 @@ def age_split(age_band: np.ndarray) -> np.ndarray:
 
 
 # ------------------------------------------------------------------ assumptions.csv
-def assumptions_path(country: str = "cambodia", data_root: Path | str | None = None) -> Path:
+def assumptions_path(country: str = DEFAULT_COUNTRY, data_root: Path | str | None = None) -> Path:
     return country_dir(country, data_root) / "survey" / "assumptions.csv"
 
 
-def read_assumptions(country: str = "cambodia", data_root: Path | str | None = None) -> pd.DataFrame:
+def read_assumptions(country: str = DEFAULT_COUNTRY, data_root: Path | str | None = None) -> pd.DataFrame:
     """The whole assumptions file, validated by its schema (``dharm.io.published``): values are numbers."""
-    return load_table("assumptions", country, data_root)
+    return load_country(country, data_root).table("assumptions")
 
 
-def design_rows(country: str = "cambodia", data_root: Path | str | None = None) -> pd.DataFrame:
+def design_rows(country: str = DEFAULT_COUNTRY, data_root: Path | str | None = None) -> pd.DataFrame:
     """The ``design`` rows of the assumptions file."""
     frame = read_assumptions(country, data_root)
     return frame[frame["file"] == "design"].reset_index(drop=True)
@@ -151,9 +159,13 @@ def _distribution(rows: pd.DataFrame, name: str, path: Path, order: list[str]) -
 
 
 # ------------------------------------------------------------------ published design
+def _published_rows(published: pd.DataFrame, indicator: str, breakdown: str, group: str) -> pd.DataFrame:
+    return published[(published["indicator_id"] == indicator) & (published["breakdown"] == breakdown)
+                     & (published["group"] == group) & published["value"].notna()]
+
+
 def _published_count(published: pd.DataFrame, indicator: str, breakdown: str, group: str) -> int:
-    hit = published[(published["indicator_id"] == indicator) & (published["breakdown"] == breakdown)
-                    & (published["group"] == group) & published["value"].notna()]
+    hit = _published_rows(published, indicator, breakdown, group)
     if hit.empty:
         raise DataValidationError(f"{published.attrs.get('path', 'survey_estimates.csv')}: no published row "
                                   f"{indicator} ({breakdown} {group}); the design needs it")
@@ -191,18 +203,54 @@ def split_proportionally(total: int, sizes: dict[str, int]) -> dict[str, int]:
     return floors
 
 
-def sample_quotas(published: pd.DataFrame, indicators: pd.DataFrame) -> tuple[dict[tuple[str, str], int], tuple[tuple[str, int, int], ...]]:
+def published_or_assumed(published: pd.DataFrame, rows: pd.DataFrame, name: str, path: Path) -> float:
+    """A design constant the report may print (``PUBLISHED_OR_ASSUMED``): the printed value, else its design row.
+
+    Printed and assumed both is an error (an assumption never overrides a published number); neither is one too.
+    """
+    indicator = PUBLISHED_OR_ASSUMED[name]
+    printed = not _published_rows(published, indicator, "total", "Total").empty
+    assumed = (rows["variable"] == name).any()
+    if printed and assumed:
+        raise DataValidationError(f"{path}: a design row assumes {name!r}, but survey_estimates.csv prints it as "
+                                  f"{indicator}; remove the design row")
+    if not printed and not assumed:
+        raise DataValidationError(f"{path}: the design needs {name!r}: survey_estimates.csv prints no {indicator}, "
+                                  f"so a design row must assume it")
+    return float(_published_count(published, indicator, "total", "Total")) if printed else _constant(rows, name, path)
+
+
+def _sample_by(published: pd.DataFrame, rows: pd.DataFrame, breakdown: str, total: int, path: Path) -> dict[str, int]:
+    """The interviewed children by age band or by sex: as printed, else the total split by the shares of its design
+    distribution (``SAMPLE_DISTRIBUTIONS``; whole children by largest remainders, so they add up to the total)."""
+    name = next(n for n, b in SAMPLE_DISTRIBUTIONS.items() if b == breakdown)
+    groups = list(GROUPS[breakdown])
+    printed = {g: not _published_rows(published, PUBLISHED_CHILDREN, breakdown, g).empty for g in groups}
+    assumed = (rows["variable"] == name).any()
+    if any(printed.values()) and assumed:
+        raise DataValidationError(f"{path}: a design distribution {name!r} assumes the sample by {breakdown}, but "
+                                  f"survey_estimates.csv prints {PUBLISHED_CHILDREN} by {breakdown}; remove the design rows")
+    if not assumed:
+        return {g: _published_count(published, PUBLISHED_CHILDREN, breakdown, g) for g in groups}
+    shares = _distribution(rows, name, path, groups)
+    return split_proportionally(total, {g: round(v * SHARE_SCALE) for g, v in shares.items()})
+
+
+def sample_quotas(published: pd.DataFrame, indicators: pd.DataFrame, rows: pd.DataFrame | None = None,
+                  path: Path | None = None) -> tuple[dict[tuple[str, str], int], tuple[tuple[str, int, int], ...]]:
     """Children to interview by quota band and sex, from the published sample sizes.
 
     The report prints the sample by age band and by sex, not crossed: the split by sex
     within each band is proportional (integers by largest remainders, so both margins hold
     exactly). Where the report prints how many children were at or above an age inside a
-    band (e.g. the base of a question asked from age 15), that band is split there.
+    band (e.g. the base of a question asked from age 15), that band is split there. Where it
+    prints only the total, the design rows (``rows``) split it by age band and by sex.
     """
-    path = published.attrs.get("path", "survey_estimates.csv")
+    path = path or Path(published.attrs.get("path", "survey_estimates.csv"))
+    rows = rows if rows is not None else pd.DataFrame(columns=["variable", "codes", "value"])
     total = _published_count(published, PUBLISHED_CHILDREN, "total", "Total")
-    by_band = {b: _published_count(published, PUBLISHED_CHILDREN, "age_group", b) for b in GROUPS["age_group"]}
-    by_sex = {s: _published_count(published, PUBLISHED_CHILDREN, "sex", s) for s in GROUPS["sex"]}
+    by_band = _sample_by(published, rows, "age_group", total, path)
+    by_sex = _sample_by(published, rows, "sex", total, path)
     for what, parts in (("age band", by_band), ("sex", by_sex)):
         if sum(parts.values()) != total:
             raise DataValidationError(f"{path}: {PUBLISHED_CHILDREN} by {what} adds up to {sum(parts.values())}, not {total}")
@@ -234,11 +282,12 @@ def sample_quotas(published: pd.DataFrame, indicators: pd.DataFrame) -> tuple[di
     return quotas, tuple(bands)
 
 
-def design_settings(country: str = "cambodia", data_root: Path | str | None = None) -> DesignSettings:
+def design_settings(country: str = DEFAULT_COUNTRY, data_root: Path | str | None = None) -> DesignSettings:
     """Every design constant, read from the published sample sizes and the design assumptions."""
     path = assumptions_path(country, data_root)
+    data = load_country(country, data_root)
     rows = design_rows(country, data_root)
-    published = load_table("survey_estimates", country, data_root)
+    published = data.table("survey_estimates")
     indicators = load_indicators(data_root)
     codebook = load_codebook(data_root).table
     unknown = sorted(set(rows["variable"]) - set(DESIGN_CONSTANTS) - set(DESIGN_DISTRIBUTIONS)
@@ -252,18 +301,24 @@ def design_settings(country: str = "cambodia", data_root: Path | str | None = No
     households = rows[rows["variable"] == "children_per_household"]["codes"]
     if not households.str.fullmatch(r"[1-9][0-9]*").all():
         raise DataValidationError(f"{path}: children_per_household codes must be positive whole numbers of children")
-    quotas, bands = sample_quotas(published, indicators)
-    n_psus = _published_count(published, PUBLISHED_PSUS, "total", "Total")
+    quotas, bands = sample_quotas(published, indicators, rows, path)
+    whole = {}
+    for name in PUBLISHED_OR_ASSUMED:
+        value = published_or_assumed(published, rows, name, path)
+        if not (value == int(value) and value > 0):
+            raise DataValidationError(f"{path}: {name} must be a positive whole number, not {value:g}")
+        whole[name] = int(value)
+    n_psus = whole["n_psus"]
     n_urban = _constant(rows, "n_urban_psus", path)
     if not (n_urban == int(n_urban) and 0 < n_urban < n_psus):
         raise DataValidationError(f"{path}: n_urban_psus must be a whole number between 0 and {n_psus} villages")
     return DesignSettings(
         n_psus=n_psus,
-        n_households=_published_count(published, PUBLISHED_HOUSEHOLDS, "total", "Total"),
+        n_households=whole["n_households"],
         sample_quotas=quotas,
         quota_bands=bands,
         n_urban_psus=int(n_urban),
-        population_12_17=float(load_metadata(country_dir(country, data_root)).population.children_12_17),
+        population_12_17=float(data.metadata.population.children_12_17),
         psu_weight_sd=_constant(rows, "psu_weight_sd", path),
         cluster_sd=_constant(rows, "cluster_sd", path),
         children_per_household={int(k): v for k, v in _distribution(
