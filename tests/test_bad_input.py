@@ -355,7 +355,7 @@ CASES: list[tuple[str, Corrupt | None, Call, str]] = [
      table("legislation"), r"legislation\.csv: got a file that cannot be read as CSV \(.*\); expected comma-separated values with a header$"),
     # --- parameters and library calls
     ("parameter: unknown country", None, lambda data: load_country("atlantis", data),
-     r"^parameter country='atlantis': expected a folder under .*; known countries: cambodia$"),
+     r"^parameter country='atlantis': expected a folder under .*; known countries: cambodia, malaysia$"),
     ("library: NaN outcome", None, library(lambda: estimate_proportion(design(y=[1, 0, np.nan, 1, 1, 0, 1, 0]), "y")),
      r"^parameter outcome='y': expected a column holding only 0 and 1 \(index 2 holds nan\)$"),
     ("library: outcome not 0/1", None, library(lambda: estimate_proportion(design(y=[1, 0, 2, 1, 1, 0, 1, 0]), "y")),

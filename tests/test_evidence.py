@@ -85,9 +85,9 @@ def test_frontline_small_base_rule_turns_shares_into_counts(country_data):
     drawn, table = distribution(frontline, ["collaboration_ngos"], min_base=60)
     assert drawn.empty and (table["unit"] == "count").all()
     assert sorted(table["value"]) == [2, 20, 30]  # 4%, 40%, 60% of 50 workers
-    shown = show_distribution(country_data, ["collaboration_ngos"], "t", "s", min_base=60)
+    shown = show_distribution(country_data, ["collaboration_ngos"], "t", min_base=60)
     assert shown.empty  # 50 respondents < 60: no bars, counts only
-    drawn = show_distribution(country_data, ["collaboration_ngos"], "t", "s", min_base=50)
+    drawn = show_distribution(country_data, ["collaboration_ngos"], "t", min_base=50)
     assert sorted(drawn["value"]) == [4, 40, 60]
     with pytest.raises(ValueError, match="parameter min_base"):
-        show_distribution(country_data, ["collaboration_ngos"], "t", "s", min_base=0)
+        show_distribution(country_data, ["collaboration_ngos"], "t", min_base=0)

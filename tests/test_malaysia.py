@@ -13,12 +13,14 @@ import pytest
 import yaml
 
 from conftest import edit_csv
+from dharm.io.errors import NotPublished
 from dharm import synthetic
 from dharm.config import DATA_ROOT
 from dharm.io.country import load_country
 from dharm.io.errors import DataValidationError
 from dharm.io.survey import load_codebook, load_indicators
-from dharm.ledger import build_ledger, known_gap_pattern
+from dharm.io.published import gap_pattern
+from dharm.ledger import build_ledger
 from dharm.report.prose import sample_prose
 from dharm.report.survey import source_line
 from dharm.stats import judge
@@ -102,8 +104,10 @@ def test_survey_year_may_be_null_and_the_source_line_then_gives_none(malaysia, c
 
 
 def test_the_sample_prose_quotes_only_printed_sizes(malaysia):
-    """The sample by sex, the villages and the roster are assumptions for Malaysia: prose leaves them out."""
-    assert sample_prose(malaysia, RULES) == {"n_children": "995"}
+    """The sample by sex, the villages and the roster are assumptions for Malaysia: prose says they are not published."""
+    sizes = sample_prose(malaysia, RULES)
+    assert sizes["n_children"] == "995"
+    assert all(isinstance(v, NotPublished) and v.country_name == "Malaysia" for k, v in sizes.items() if k != "n_children")
     modelled = sample_prose(malaysia, ReportingRules(show_modelled=True))
     assert modelled["n_children"] == "995" and modelled["n_psus"].endswith("(modelled)")
 
@@ -160,7 +164,7 @@ def test_a_table_without_the_source_column_reads_as_written(country_data):
 def test_malaysia_ledger_reproduces_every_number_or_lists_it_as_a_known_gap(malaysia, malaysia_ledger, headlines):
     assert set(malaysia_ledger["status"]) <= {judge.REPRODUCED, judge.KNOWN_GAP}
     gaps = malaysia.table("known_gaps")
-    patterns = [known_gap_pattern(g) for g in gaps["indicator_id"]]
+    patterns = [gap_pattern(g) for g in gaps["indicator_id"]]
     for name, (table, row_id) in HEADLINES.items():
         if table == "frontline_survey":  # shown as published, never recomputed: a known gap says so
             assert any(p.fullmatch(f"frontline: {row_id}") for p in patterns), name

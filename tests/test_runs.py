@@ -61,7 +61,7 @@ def test_a_rerun_ledger_follows_the_page_rules(tmp_path):
     ({"min_base": 30.5}, r"parameter min_base=30.5: expected a whole number of at least 1"),
     ({"min_difference": -1}, r"parameter min_difference=-1: expected percentage points between 0 and 100"),
     ({"show_modelled": "no"}, r"parameter show_modelled='no': expected True or False"),
-    ({"country": "atlantis"}, r"parameter country='atlantis': expected a folder under .*; known countries: cambodia"),
+    ({"country": "atlantis"}, r"parameter country='atlantis': expected a folder under .*; known countries: cambodia, malaysia"),
 ])
 def test_every_bad_value_is_refused_before_any_cell_runs(tmp_path, values, message):
     with pytest.raises(ValueError, match=message):

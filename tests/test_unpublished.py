@@ -37,9 +37,9 @@ def test_the_default_country_book_never_says_not_published():
      f"{NOTICE}\n\nMethod words."),
     # for the country the prose was written about, nothing without a missing number goes
     ("Words about the report.\n\n% any-country\nMethod words.", set(), False, "Words about the report.\n\nMethod words."),
-    # an admonition is one block
+    # an admonition is one block, and a page note that cannot stand goes without a notice
     (":::{admonition} T\n:class: warning\nSee {glue:text}`a`.\n\nMore.\n:::\n\nKept {glue:text}`b`.", {"a"}, False,
-     f"{NOTICE}\n\nKept {{glue:text}}`b`."),
+     "Kept {glue:text}`b`."),
 ])
 def test_prune_markdown_by_hand(source, missing, foreign, expected):
     assert prune_markdown(source, missing, "Atlantis", foreign) == expected
@@ -60,11 +60,20 @@ def test_prune_page_drops_a_notice_that_repeats_across_cells():
     assert pruned.cells[2].source == f"## B\n\n{NOTICE}"  # a name the page never glued counts as unpublished
 
 
-def test_a_drawing_function_turns_not_published_into_the_notice(capsys):
+def test_a_drawing_function_turns_not_published_into_the_notice(monkeypatch):
+    shown = []
+    monkeypatch.setattr("dharm.present.unpublished.show_html", lambda *parts: shown.append("".join(parts)))
+
     @or_not_published
-    def draw():
+    def table() -> pd.DataFrame:
         raise NotPublished("Atlantis", "figure 99")
-    assert draw().empty
+
+    @or_not_published
+    def draw() -> None:
+        raise NotPublished("Atlantis", "figure 99")
+
+    assert table().empty and draw() is None  # nothing for a cell to show as an empty table
+    assert shown == [NOTICE, NOTICE]
 
 
 def test_a_figure_the_country_lacks_says_so_and_its_numbers_are_marked(data_copy, monkeypatch):

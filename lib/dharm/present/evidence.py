@@ -10,6 +10,7 @@ from ..io.country import CountryData
 from ..io.errors import NotPublished
 from ..io.published import RESEARCH_ACTIVITIES
 from ..report.frontline import FRONTLINE_NOTE, distribution, excerpts_for, frontline_base
+from ..report.survey import published_in
 from .charts import distribution_chart
 from .prose import glue_numbers
 from .render import show_chart
@@ -33,23 +34,27 @@ def show_excerpts(data: CountryData, themes: list[str] | None = None, sections: 
     return chosen
 
 
-def frontline_source(data: CountryData, where: str) -> str:
-    """Where frontline numbers come from: the report (or the sources its rows name) and the place in it."""
-    return f"Source: Disrupting Harm survey of frontline social-service workers, as published in {data.metadata.report.short} ({where})."
+def frontline_source(data: CountryData, rows: pd.DataFrame) -> str:
+    """Where some frontline numbers come from: the publications their rows name, and the figures or sections."""
+    places = list(dict.fromkeys(r.figure or ("the summary" if r.section == "summary" else f"section {r.section}")
+                                for r in rows.itertuples(index=False)))
+    source_ids = rows["source"] if "source" in rows else ()
+    return (f"Source: Disrupting Harm survey of frontline social-service workers, as published in "
+            f"{published_in(data, source_ids)} ({', '.join(places)}).")
 
 
 @or_not_published
-def show_distribution(data: CountryData, question_ids: list[str], title: str, where: str,
-                      min_base: int = 50) -> pd.DataFrame:
+def show_distribution(data: CountryData, question_ids: list[str], title: str, min_base: int = 50) -> pd.DataFrame:
     """Published answer shares of frontline questions as 100% bars, with the sample's nature stated.
 
     The small-base rule applies here too: with fewer respondents than ``min_base`` the shares
-    are turned back into counts of workers and no chart is drawn. ``where``: the report's section or figure.
+    are turned back into counts of workers and no chart is drawn.
     """
     frontline = data.table("frontline_survey")
-    if not frontline["question_id"].isin(question_ids).any():
+    chosen = frontline[frontline["question_id"].isin(question_ids)]
+    if chosen.empty:
         raise data.not_published(f"frontline questions {', '.join(question_ids)}")
-    source = frontline_source(data, where)
+    source = frontline_source(data, chosen)
     drawn, table = distribution(frontline, question_ids, min_base)
     if not drawn.empty:
         n = f"n = {int(drawn['base_n'].max())}" if drawn["base_n"].notna().any() else "number who answered not published"

@@ -58,7 +58,8 @@ def prune_markdown(source: str, missing: set[str], country_name: str, foreign: b
 
     Headings stay. A block goes when it quotes a glued name in ``missing``; when ``foreign``
     (the prose was written about another country) a block that quotes no glued number goes
-    too, unless a ``% any-country`` comment comes right before it.
+    too, unless a ``% any-country`` comment comes right before it. A block that goes becomes
+    the notice, except an admonition (a note about the page, not a finding), which just goes.
     """
     lines = source.splitlines()
     notice = notice_html(country_name)
@@ -77,6 +78,8 @@ def prune_markdown(source: str, missing: set[str], country_name: str, foreign: b
         drop = token.type != "heading_open" and (bool(quoted & missing) or (foreign and not numbers and not marked))
         if not drop:
             kept.append("\n".join(block))
+        elif token.type == "colon_fence":
+            pass  # a page note (an admonition) that does not hold for this country goes without a notice: it is no finding
         elif not kept or kept[-1] != notice:
             kept.append(notice)
         marked = False

@@ -63,7 +63,10 @@ def glue_counts(data: CountryData, rules: ReportingRules, names: dict[str, tuple
     for name, (indicator_id, group, *column) in names.items():
         column = column[0] if column else "n_positive"
         try:
-            computed = survey_count(data, rules, indicator_id, group, column)
+            try:
+                computed = survey_count(data, rules, indicator_id, group, column)
+            except KeyError:  # no respondent of this country's survey was asked: nothing to count
+                raise data.not_published(f"{indicator_id} ({group})") from None
             glue_text(**{name: count_prose(data, rule, indicator_id, computed, group, column)})
         except NotPublished as exc:
             glue_text(**{name: exc})

@@ -77,7 +77,9 @@ def show_figure(data: CountryData, figure_id: str, rules: ReportingRules,
     title = f"{spec['label']}: {spec['title']}" if spec["label"] else spec["title"]
     modelled_note = " Faded, dashed bars marked (modelled) rest on assumptions, not published values." \
         if shown["modelled"].any() else ""
-    source = source_line(data, spec["label"])
+    published = data.published
+    rows = published[published["indicator_id"].isin(shown["indicator_id"]) & published["value"].notna()]
+    source = source_line(data, spec["label"], rows["source"] if "source" in rows else ())
     subtitle = textwrap.wrap(f"Base: {spec['base']}. Unweighted n = {n_total}. Black ticks: published values. "
                              f"Bases under {rules.min_base} are shown as counts.{modelled_note} {source}", SUBTITLE_WIDTH)
     show_html(anchor_html(figure_id))
@@ -137,8 +139,14 @@ def glue_values(data: CountryData, rules: ReportingRules, table: pd.DataFrame,
 
 @or_not_published
 def show_sample(data: CountryData, rules: ReportingRules, anchor: str | None = None, caption: str = "") -> pd.DataFrame:
-    """The achieved sample beside the sizes the report prints."""
+    """The achieved sample beside the sizes the report prints.
+
+    In synthetic files a size the report does not print is an assumption of the generator (listed
+    with the design assumptions on the methods page), not a sample: it is left out here.
+    """
     sample = sample_table(data, rules)
+    if data.synthetic:
+        sample = sample[sample["published"].notna()]
     head = (anchor_html(anchor) if anchor else "") + (f"<p>{html.escape(caption)}</p>" if caption else "")
     show_html(head, html_table(sample), "<p>", download_link(sample, "sample.csv", "this table"), "</p>")
     return sample

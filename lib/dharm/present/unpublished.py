@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -25,14 +26,17 @@ def show_not_published(country_name: str) -> None:
 
 
 def or_not_published(function: F) -> F:
-    """Draw as usual; where the country lacks the data, show the notice and return an empty table."""
+    """Draw as usual; where the country lacks the data, show the notice and return an empty table
+    (nothing, for a function that returns nothing, so that a cell shows no empty table)."""
+    returns_nothing = inspect.signature(function).return_annotation in (None, "None")
+
     @functools.wraps(function)
     def drawn(*args, **kwargs):
         try:
             return function(*args, **kwargs)
         except NotPublished as exc:
             show_not_published(exc.country_name)
-            return pd.DataFrame()
+            return None if returns_nothing else pd.DataFrame()
     return drawn  # type: ignore[return-value]
 
 

@@ -23,14 +23,21 @@ def store_for(data: CountryData, rules: ReportingRules) -> EstimateStore:
     return estimate_store(data, rules.confidence)
 
 
-def source_line(data: CountryData, figure_label: str = "") -> str:
-    """Where a survey figure's numbers come from, saying whether the records are synthetic."""
+def published_in(data: CountryData, source_ids) -> str:
+    """The publications some published rows come from (their ``source`` ids; empty: the country's report)."""
+    ids = list(dict.fromkeys(i if isinstance(i, str) and i else data.metadata.report.id for i in source_ids))
+    return "; ".join(data.metadata.source(i).short for i in ids) if ids else data.metadata.report.short
+
+
+def source_line(data: CountryData, figure_label: str = "", source_ids=()) -> str:
+    """Where a survey figure's numbers come from, saying whether the records are synthetic and which
+    publications print the values it is compared with (``source_ids`` of its published rows)."""
     kind = ("synthetic microdata calibrated to the published figures (not the real survey records)"
             if data.synthetic else "survey microdata")
     where = f", {figure_label}" if figure_label else ""
     survey = ", ".join([data.metadata.name] + ([str(data.metadata.survey_year)] if data.metadata.survey_year else []))
     return (f"Source: Disrupting Harm household survey, {survey}; estimates from {kind}. "
-            f"Published values: {data.metadata.report.short}{where}.")
+            f"Published values: {published_in(data, source_ids)}{where}.")
 
 
 def _published_cells(published: pd.DataFrame, indicator_ids: list[str]) -> tuple[pd.DataFrame, pd.Series]:
