@@ -26,7 +26,10 @@ from dharm.config import DATA_ROOT
 from dharm.io.country import load_country
 from dharm.io.published import TABLES, load_table
 from dharm.io.survey import load_codebook, load_indicators, load_survey
+from dharm.io.errors import DataValidationError
+from dharm.present.frontmatter import show_definitions, show_legislation, show_policies, show_profile
 from dharm.present.prose import show_data_notice
+from dharm.report.frontmatter import check_sizes
 from dharm.stats.estimation import estimate_indicator, estimate_proportion
 from dharm.stats.rules import ReportingRules, apply_reporting_rules
 from dharm.stats.store import compute_estimates, estimate_store
@@ -439,9 +442,16 @@ def test_the_same_number_printed_twice_with_the_same_value_is_accepted(data_copy
 def test_pages_without_survey_estimates_work_without_the_survey_folder(data_copy):
     shutil.rmtree(data_copy / "cambodia" / "survey")
     data = load_country("cambodia", data_copy)
-    assert data.synthetic is True
+    assert data.synthetic is True and not data.has_survey()
     show_data_notice(data)
-    assert len(data.table("context")) and len(data.table("legislation"))
+    for show in (show_definitions, show_legislation, show_policies):  # every call of the context page
+        show(data)
+    show_profile(data, ReportingRules())
+    sizes = check_sizes(data, ReportingRules(), "context")
+    assert (sizes.loc[sizes["checked against"].str.contains("survey file"), "verdict"]
+            == "not checked: the survey files are missing").all()
+    with pytest.raises(DataValidationError, match=r"cambodia/survey: got no children_synthetic.csv, .*regenerate them with"):
+        estimate_store(data)  # a page with survey estimates says how to get the files
 
 
 def test_an_interval_without_variance_is_never_printed_as_nan(country_data):

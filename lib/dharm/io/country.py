@@ -184,6 +184,10 @@ class CountryData:
             raise self._missing_survey(missing)
         return files
 
+    def has_survey(self) -> bool:
+        """True when every survey file the metadata declare is there (pages without survey estimates need none)."""
+        return all(path.is_file() for path in self._declared_survey_files().values())
+
     def _declared_survey_files(self) -> dict[str, Path]:
         """Each respondent file's path: the file found (real first), which must match the metadata,
         or, where there is none, the name the metadata declare."""

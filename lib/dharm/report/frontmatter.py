@@ -20,6 +20,7 @@ from .survey import store_for
 # research_activities.csv and context.csv: their id, value and label columns.
 SIZED = {"research_activities": ("activity_id", "sample_size", "activity"), "context": ("item_id", "value", "item")}
 AGREES, DISAGREES, NO_SECOND_SOURCE = "agrees", "disagrees", "no second source"
+NO_SURVEY_FILES = "not checked: the survey files are missing"
 
 
 def checked_size(data: CountryData, rules: ReportingRules, check: str) -> float:
@@ -54,6 +55,10 @@ def check_sizes(data: CountryData, rules: ReportingRules, table: str, frame: pd.
     rows = []
     for r in frame[frame[value_column].notna()].to_dict("records"):
         printed = float(r[value_column])
+        if r["check"].startswith("survey:") and not data.has_survey():  # the page needs no survey data otherwise
+            rows.append({"id": r[id_column], "what": r[label_column], "printed": printed, "computed": float("nan"),
+                         "checked against": describe_check(r["check"]), "verdict": NO_SURVEY_FILES})
+            continue
         computed = checked_size(data, rules, r["check"]) if r["check"] else float("nan")
         verdict = NO_SECOND_SOURCE if not r["check"] else (AGREES if computed == printed else DISAGREES)
         rows.append({"id": r[id_column], "what": r[label_column], "printed": printed, "computed": computed,
@@ -63,7 +68,8 @@ def check_sizes(data: CountryData, rules: ReportingRules, table: str, frame: pd.
 
 def frontmatter_checks(data: CountryData, rules: ReportingRules) -> pd.DataFrame:
     """The sample sizes of the methods page and the bases of the context page, checked."""
-    status = {AGREES: judge.REPRODUCED, DISAGREES: judge.OUTSIDE, NO_SECOND_SOURCE: judge.NOT_RECOMPUTABLE}
+    status = {AGREES: judge.REPRODUCED, DISAGREES: judge.OUTSIDE, NO_SECOND_SOURCE: judge.NOT_RECOMPUTABLE,
+              NO_SURVEY_FILES: judge.NOT_RECOMPUTABLE}
     rows = []
     for page, table, figure in (("methods", "research_activities", "Figure 1 and methods text"), ("context", "context", f"About {data.metadata.name}")):
         for c in check_sizes(data, rules, table).itertuples(index=False):
