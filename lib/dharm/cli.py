@@ -1,7 +1,6 @@
 """Commands that build the book's parts: estimates, notebooks, ledger, synthetic data, benchmark."""
 from __future__ import annotations
 
-import json
 import sys
 import time
 from pathlib import Path

@@ -21,9 +21,9 @@ import pydantic
 import yaml
 
 from .build import Job, Outcome, Prune, page_rules, run_jobs
-from .config import BUILD_DIR, DEFAULT_COUNTRY, REPO_ROOT, TOC_PATH, pages
+from .config import BUILD_DIR, DEFAULT_COUNTRY, REPO_ROOT, pages
 from .io.country import load_country
-from .io.errors import DataValidationError, parameter_error, where
+from .io.errors import DataValidationError, field_error, parameter_error, where
 from .io.parameters import check_parameters, notebook_parameters
 from .ledger import build_ledger, write_ledger
 
@@ -58,9 +58,7 @@ def load_variant(name_or_path: str | Path) -> Variant:
     try:
         variant = Variant.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
     except pydantic.ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or "(file)"
-        raise DataValidationError(f"{where(path)}, field '{field}': got {first.get('input')!r}; expected {first['msg'].lower()}") from None
+        raise field_error(path, exc) from None
     if variant.name != path.stem:
         raise DataValidationError(f"{where(path)}, field 'name': got {variant.name!r}; expected the file's name, {path.stem!r}")
     return variant

@@ -17,7 +17,7 @@ import pydantic
 import yaml
 
 from ..config import DEFAULT_COUNTRY, SURVEY_FILES, data_root
-from .errors import DataValidationError, NotPublished, where
+from .errors import DataValidationError, NotPublished, field_error, where
 from .published import PUBLISHED_TABLES, country_dir, load_table
 from .survey import Codebook, load_codebook, load_indicators, load_survey, survey_path
 
@@ -97,11 +97,7 @@ def load_metadata(folder: Path) -> CountryMetadata:
     try:
         return CountryMetadata.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
     except pydantic.ValidationError as exc:
-        first = exc.errors()[0]
-        field_name = ".".join(str(p) for p in first["loc"]) or "(file)"
-        expected = first["msg"].removeprefix("Value error, ")
-        expected = expected[0].lower() + expected[1:]
-        raise DataValidationError(f"{where(path)}, field '{field_name}': got {first.get('input')!r}; expected {expected}") from None
+        raise field_error(path, exc) from None
 
 
 @dataclass

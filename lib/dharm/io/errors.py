@@ -34,6 +34,15 @@ def file_error(path: Path | str, row: int | None, column: str | None, got, expec
     return DataValidationError(f"{where(path, row, column)}: got {shown}; expected {expected}")
 
 
+def field_error(path: Path | str, exc) -> DataValidationError:
+    """A YAML file that breaks its pydantic model, in the one form: ``<file>, field '<f>': got <v>; expected <what>``."""
+    first = exc.errors()[0]
+    field_name = ".".join(str(p) for p in first["loc"]) or "(file)"
+    expected = first["msg"].removeprefix("Value error, ")
+    return DataValidationError(f"{where(path)}, field '{field_name}': got {first.get('input')!r}; "
+                               f"expected {expected[0].lower() + expected[1:]}")
+
+
 def parameter_error(name: str, value, expected: str) -> ValueError:
     """The error for a bad parameter of a notebook or a library call."""
     return ValueError(f"parameter {name}={value!r}: expected {expected}")

@@ -4,23 +4,17 @@ from __future__ import annotations
 
 import html
 
-import pandas as pd
-
 from ..io.country import CountryData
 from ..report.frontmatter import check_sizes
 from ..stats.rules import ReportingRules
 from .charts import sample_size_chart
 from .prose import glue_numbers
 from .render import show_chart
-from .tables import download_link, show_html, show_table
+from .tables import download_link, readable_columns, show_html, show_table
 from .unpublished import or_not_published
 
 DEFINITION_HEADINGS = {"core": "Core definitions", "Figure 2: form of OCSEA": "Figure 2: forms of OCSEA studied",
                        "Figure 2: related phenomenon": "Figure 2: related phenomena", "term used in the report": "Other terms"}
-
-
-def _readable(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.rename(columns=lambda c: c.replace("_", " ").capitalize())
 
 
 @or_not_published
@@ -48,13 +42,13 @@ def show_profile(data: CountryData, rules: ReportingRules) -> None:
 
 @or_not_published
 def show_legislation(data: CountryData) -> None:
-    show_table(_readable(data.require("legislation").drop(columns="topic_id")), "legislation.csv", anchor="legislation")
+    show_table(readable_columns(data.require("legislation").drop(columns="topic_id")), "legislation.csv", anchor="legislation")
 
 
 @or_not_published
 def show_policies(data: CountryData) -> None:
     policies = data.require("policies")
-    show_table(_readable(policies[["policy", "period", "issued_by", "summary", "section"]]), "policies.csv", anchor="policies")
+    show_table(readable_columns(policies[["policy", "period", "issued_by", "summary", "section"]]), "policies.csv", anchor="policies")
 
 
 @or_not_published
@@ -66,7 +60,7 @@ def show_research_activities(data: CountryData, rules: ReportingRules) -> None:
                                  "Activity", "Participants", "Figure 1: research activities and their sample sizes",
                                  ["Base: participants as printed in Figure 1 and the methods text; activities without a sample are not drawn.",
                                   f"Source: {data.metadata.report.short}, Figure 1 and methods."]))
-    show_table(_readable(activities.drop(columns=["activity_id", "check", "section"])), "research_activities.csv",
+    show_table(readable_columns(activities.drop(columns=["activity_id", "check", "section"])), "research_activities.csv",
                anchor="research-activities")
     sizes = check_sizes(data, rules, "research_activities")
     show_table(sizes, "research_activity_checks.csv", caption="Each printed size beside the same size from another source.")

@@ -15,7 +15,7 @@ from ..report.keynumbers import recommendations_for
 from ..stats.numbers import interval, table_number
 from ..stats.rules import ReportingRules
 from .prose import glue_numbers, glue_text
-from .tables import download_link, html_table, show_html, show_table
+from .tables import download_link, html_table, readable_columns, show_html, show_table
 from .notices import marker
 from .unpublished import or_not_published
 
@@ -142,7 +142,7 @@ def show_sources(data: CountryData, numbers: pd.DataFrame, names: list[str], nam
 def show_pooled_statements(data: CountryData) -> None:
     """Pooled statements as printed (the report does not say how it pooled them)."""
     pooled = data.require("pooled_statements")
-    show_table(pooled[["wording", "printed_as", "section", "note"]].rename(columns=lambda c: c.replace("_", " ").capitalize()),
+    show_table(readable_columns(pooled[["wording", "printed_as", "section", "note"]]),
                "pooled_statements.csv", caption="Pooled statements as printed, in the summary and in chapter 2.")
 
 

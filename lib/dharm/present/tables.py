@@ -30,6 +30,11 @@ def download_link(table: pd.DataFrame, filename: str, what: str = "this figure")
             f"Download the data of {html.escape(what)} (CSV: {html.escape(filename)})</a>")
 
 
+def readable_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Column names as a reader sees them: ``issued_by`` -> ``Issued by``."""
+    return frame.rename(columns=lambda c: c.replace("_", " ").capitalize())
+
+
 def show_html(*parts: str) -> None:
     """Put HTML fragments on the page."""
     display(HTML("".join(parts)))
