@@ -13,11 +13,13 @@ LEDGER := _build/reproduction.csv
 .PHONY: book test setup notebooks html ledger estimates synthetic benchmark lab variants check-variants clean
 
 setup: $(STAMP)
-$(STAMP): requirements.txt lib/pyproject.toml
+$(STAMP): requirements.txt requirements-cff.txt lib/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.txt
 	$(BIN)/pip install --quiet --no-deps -e ./lib
+	$(PYTHON) -m venv $(VENV)/cff
+	$(VENV)/cff/bin/pip install --quiet -r requirements-cff.txt
 	touch $(STAMP)
 
 # Execute the notebooks whose inputs changed (papermill, two at a time), render, write the ledger.
@@ -38,7 +40,7 @@ notebooks: setup
 
 # Rendered again only when a page's source changed (make compares file times). `make test` renders the
 # committed notebooks as they are: it never executes them, so nbval compares against what was committed.
-$(HTML): $(NOTEBOOKS) _config.yml _toc.yml intro.md $(wildcard _static/*) $(STAMP)
+$(HTML): $(NOTEBOOKS) _config.yml _toc.yml intro.md cite.md references.md references.bib CITATION.cff $(LIBRARY) $(wildcard _static/*) $(STAMP)
 	$(BIN)/jupyter-book build . -W --keep-going
 	touch $@
 

@@ -23,14 +23,14 @@ import yaml
 from .build import Job, Outcome, Prune, page_rules, run_jobs
 from .config import BUILD_DIR, DEFAULT_COUNTRY, REPO_ROOT, pages
 from .io.country import load_country
-from .io.errors import DataValidationError, field_error, parameter_error, where
+from .io.errors import DataValidationError, parameter_error, validated_yaml, where
 from .io.parameters import check_parameters, notebook_parameters
 from .ledger import build_ledger, write_ledger
 
 VARIANTS_DIR = REPO_ROOT / "variants"
 VARIANT_BUILD_DIR = BUILD_DIR / "variants"
 ALL_PAGES = "all"
-BOOK_FILES = ("_toc.yml", "_static")
+BOOK_FILES = ("_toc.yml", "_static", "cite.md", "references.md", "references.bib")
 
 
 class Variant(pydantic.BaseModel):
@@ -55,10 +55,7 @@ def variant_path(name: str) -> Path:
 def load_variant(name_or_path: str | Path) -> Variant:
     """Read a variant file; errors name the file and the field."""
     path = Path(name_or_path) if str(name_or_path).endswith(".yml") else variant_path(str(name_or_path))
-    try:
-        variant = Variant.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
-    except pydantic.ValidationError as exc:
-        raise field_error(path, exc) from None
+    variant = validated_yaml(path, Variant, "a variant file: name, title, description, country, parameters")
     if variant.name != path.stem:
         raise DataValidationError(f"{where(path)}, field 'name': got {variant.name!r}; expected the file's name, {path.stem!r}")
     return variant
@@ -120,6 +117,7 @@ def write_sources(plan: Plan, source: Path) -> None:
     config = yaml.safe_load((REPO_ROOT / "_config.yml").read_text(encoding="utf-8"))
     config["title"] = plan.variant.title
     config.setdefault("html", {})["announcement"] = banner(plan)
+    config.setdefault("sphinx", {}).setdefault("config", {})["dharm_country"] = plan.variant.country
     (source / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     landing = (REPO_ROOT / "intro.md").read_text(encoding="utf-8")
     if plan.variant.country != DEFAULT_COUNTRY:

@@ -14,10 +14,9 @@ from typing import Literal
 
 import pandas as pd
 import pydantic
-import yaml
 
 from ..config import DEFAULT_COUNTRY, SURVEY_FILES, data_root
-from .errors import DataValidationError, NotPublished, field_error, where
+from .errors import DataValidationError, NotPublished, validated_yaml, where
 from .published import PUBLISHED_TABLES, country_dir, load_table
 from .survey import Codebook, load_codebook, load_indicators, load_survey, survey_path
 
@@ -30,6 +29,7 @@ class Source(pydantic.BaseModel):
     short: str = pydantic.Field(min_length=1)  # as a figure's source line names it, e.g. "ECPAT, INTERPOL and UNICEF (2022)"
     citation: str = pydantic.Field(min_length=1)
     url: str | None = pydantic.Field(default=None, pattern=r"^https?://\S+$")
+    bibkey: str | None = pydantic.Field(default=None, pattern=r"^[a-z0-9-]+$")  # its entry in the book's references.bib
 
 
 class Population(pydantic.BaseModel):
@@ -90,14 +90,8 @@ class CountryMetadata(pydantic.BaseModel):
 
 def load_metadata(folder: Path) -> CountryMetadata:
     """Read and check a country's metadata file; errors name the file and the field."""
-    path = folder / "metadata.yml"
-    if not path.is_file():
-        raise DataValidationError(f"{where(path)}: file not found; expected the fields {', '.join(CountryMetadata.model_fields)} "
-                                  "(see data/README.md)")
-    try:
-        return CountryMetadata.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
-    except pydantic.ValidationError as exc:
-        raise field_error(path, exc) from None
+    return validated_yaml(folder / "metadata.yml", CountryMetadata,
+                          f"the fields {', '.join(CountryMetadata.model_fields)} (see data/README.md)")
 
 
 @dataclass

@@ -8,8 +8,14 @@ any error knows where to look and what to change.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
+
+import pydantic
+import yaml
 
 from ..config import REPO_ROOT
+
+ModelT = TypeVar("ModelT", bound=pydantic.BaseModel)
 
 
 class DataValidationError(ValueError):
@@ -59,3 +65,15 @@ class NotPublished(LookupError):
         super().__init__(f"not published for {country_name}: {what}")
         self.country_name = country_name
         self.what = what
+
+
+
+def validated_yaml(path: Path, model: type[ModelT], missing: str) -> ModelT:
+    """A YAML file read into a pydantic ``model``: a missing file says what was expected (``missing``),
+    a bad field is one :func:`field_error`."""
+    if not path.is_file():
+        raise DataValidationError(f"{where(path)}: file not found; expected {missing}")
+    try:
+        return model.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    except pydantic.ValidationError as exc:
+        raise field_error(path, exc) from None

@@ -260,7 +260,8 @@ def _admin_figures(t: Tables) -> pa.DataFrameSchema:
     return pa.DataFrameSchema({
         "figure_id": text(unique=True), "chapter": text(), "section": text(), "label": text(required=False), "title": text(),
         "base": text(), "table_id": choice(tuple(measures), description="a table_id of admin_counts.csv"),
-        "measures": text(), "x": choice(AXES), "colour": choice(AXES), "log_scale": choice(("true", "false"))}, checks=[
+        "measures": text(), "x": choice(AXES), "colour": choice(AXES), "log_scale": choice(("true", "false")),
+        "cites": matching(r"[a-z0-9-]+(;[a-z0-9-]+)*", "keys of entries in references.bib, ;-separated", required=False)}, checks=[
         row_rule("measures", lambda d: _per_row(d, lambda r: all(m in measures.get(r.table_id, ()) for m in r.measures.split(";"))),
                  "measures of the row's table in admin_counts.csv, ';'-separated"),
     ])

@@ -11,6 +11,7 @@ from ..io.country import CountryData
 from ..report.admin import figure_rows, wide_table
 from ..report.prose import printed_prose
 from .charts import count_chart
+from .cite import cite_placeholder, references_html
 from .prose import glue_numbers, glue_text
 from .render import show_chart
 from .tables import anchor_html, download_link, html_table, show_html
@@ -31,13 +32,14 @@ def show_admin_figure(data: CountryData, figure_id: str) -> pd.DataFrame:
     title = f"{spec['label']}: {spec['title']}" if spec["label"] else spec["title"]
     source = (f"Source: {spec['base']}, as published in {data.metadata.report.short}"
               + (f", {spec['label']}." if spec["label"] else ".") + " Published counts, not estimates.")
-    show_html(anchor_html(figure_id))
+    cites = (spec.get("cites") or "").split(";") + [data.metadata.report.bibkey or ""]
+    show_html(anchor_html(figure_id), cite_placeholder(figure_id, title, spec["label"], data.metadata.report.short))
     scale = " Symmetric-log scale." if spec["log_scale"] == "true" else ""
     show_chart(count_chart(rows, ADMIN_LABELS[spec["x"]], "Count", ADMIN_LABELS[spec["colour"]], title,
                            textwrap.wrap(source + scale + " Cells printed blank are not drawn.", 95),
                            log_scale=spec["log_scale"] == "true", x_title=""))
     wide = wide_table(counts, spec["table_id"], spec["measures"].split(";"))
-    show_html(f"<p>{html.escape(source)}</p>", html_table(wide, index=True), "<p>",
+    show_html(f"<p>{html.escape(source)}{references_html(cites)}</p>", html_table(wide, index=True), "<p>",
               download_link(counts[counts["table_id"] == spec["table_id"]].drop(columns="key"), f"{figure_id}.csv"), "</p>")
     return rows
 

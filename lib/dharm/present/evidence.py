@@ -14,6 +14,7 @@ from ..report.survey import published_in
 from .charts import distribution_chart
 from .prose import glue_numbers
 from .render import show_chart
+from .cite import cite_placeholder, references_html, report_ref, source_bibkeys
 from .tables import anchor_html, html_table, show_html
 from .unpublished import or_not_published
 
@@ -61,7 +62,11 @@ def show_distribution(data: CountryData, question_ids: list[str], title: str, mi
         subtitle = textwrap.wrap(f"Base: frontline social-service workers, {n}. {FRONTLINE_NOTE} {source}", 95)
         show_chart(distribution_chart(drawn, title, subtitle))
     anchors = "".join(anchor_html(q) for q in dict.fromkeys(question_ids))
-    show_html(f"<p>{anchors}{html.escape(FRONTLINE_NOTE)} {html.escape(source)}</p>", html_table(table.rename(columns=str.capitalize)))
+    first = chosen.iloc[0]
+    ref = first["figure"] if isinstance(first["figure"], str) and first["figure"] else report_ref("", first["section"])
+    cites = source_bibkeys(data.metadata, chosen["source"] if "source" in chosen else ())
+    show_html(f"<p>{anchors}{html.escape(FRONTLINE_NOTE)} {html.escape(source)}{references_html(cites)}</p>",
+              cite_placeholder(question_ids[0], title, ref, data.metadata.report.short), html_table(table.rename(columns=str.capitalize)))
     words = frontline[frontline["question_id"].isin(question_ids) & frontline["value"].isna()]
     return pd.concat([drawn, words])
 

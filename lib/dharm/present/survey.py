@@ -16,6 +16,7 @@ from ..report.survey import (calibration_inputs, design_assumptions, design_fact
 from ..stats.numbers import printed
 from ..stats.rules import ReportingRules, group_differences
 from .charts import RESPONDENT, bar_chart, heatmap_chart
+from .cite import cite_placeholder, references_html, report_ref, source_bibkeys
 from .prose import glue_numbers, glue_text
 from .render import show_chart
 from .tables import anchor_html, download_link, html_table, show_html, show_table
@@ -82,10 +83,13 @@ def show_figure(data: CountryData, figure_id: str, rules: ReportingRules,
     source = source_line(data, spec["label"], rows["source"] if "source" in rows else ())
     subtitle = textwrap.wrap(f"Base: {spec['base']}. Unweighted n = {n_total}. Black ticks: published values. "
                              f"Bases under {rules.min_base} are shown as counts.{modelled_note} {source}", SUBTITLE_WIDTH)
-    show_html(anchor_html(figure_id))
+    show_html(anchor_html(figure_id),
+              cite_placeholder(figure_id, title, report_ref(spec["label"], spec["section"]), data.metadata.report.short))
     chart = heatmap_chart(table, title, subtitle, rules) if spec["chart"] == "heatmap" else bar_chart(table, title, subtitle, rules, spec["chart"])
     show_chart(chart)
-    show_html(f"<p><strong>Base:</strong> {html.escape(spec['base'])}; unweighted n = {n_total}. {html.escape(source)}</p>",
+    cites = source_bibkeys(data.metadata, rows["source"] if "source" in rows else ())
+    show_html(f"<p><strong>Base:</strong> {html.escape(spec['base'])}; unweighted n = {n_total}. {html.escape(source)}"
+              f"{references_html(cites)}</p>",
               html_table(table_for_readers(table, rules)),
               "<p>", download_link(csv_for_download(table, data), f"{figure_id}.csv"), "</p>")
     return table

@@ -1,0 +1,144 @@
+"""The book's Sphinx extension: citations on every page, and a theme that logs no errors.
+
+Loaded by jupyter-book through ``sphinx.extra_extensions`` in ``_config.yml``. It
+
+* fills each figure's "Cite this figure" placeholder (left by the notebooks, see
+  :mod:`dharm.present.cite`) with the text citation and BibTeX entry, now that the page's
+  address and ``html.baseurl`` are known, and puts "Cite this page" under every page title;
+* provides the ``dharm-citation`` directive for the How-to-cite page (``book``, or a key of
+  ``references.bib``);
+* gives the theme a default colour mode (sphinx-book-theme leaves it empty and logs
+  "Got invalid theme mode" on every page) and drops sphinx-thebe's scripts, which declare
+  ``THEBE_JS_URL`` twice (a page error) although the book never launches thebe.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import posixpath
+from pathlib import Path
+from typing import Any
+
+import pybtex.database
+import pybtex.plugin
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+
+from .config import DEFAULT_COUNTRY
+from .io.citation import CITATION_PATH, REFERENCES_PATH, load_book_citation
+from .io.country import CountryData
+from .present import cite
+from .present.cite import PLACEHOLDER_RE, CitedItem, bibtex_entry, cite_block, text_citation, url_html
+
+__all__ = ["setup"]
+
+THEME_MODE = "light"  # charts and tables are drawn for a light page
+
+
+def _absolute(app: Sphinx) -> bool:
+    return bool(app.config.html_baseurl)
+
+
+def _item_url(app: Sphinx, docname: str, anchor: str = "") -> tuple[str, str]:
+    """(URL for the citation, link as the page writes it): absolute with ``html.baseurl``, else root-relative."""
+    uri = app.builder.get_target_uri(docname)
+    fragment = f"#{anchor}" if anchor else ""
+    if _absolute(app):
+        url = app.config.html_baseurl.rstrip("/") + "/" + uri + fragment
+        return url, url
+    return uri + fragment, posixpath.basename(uri) + fragment
+
+
+def _fill_placeholders(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Replace each figure's placeholder with its "Cite this figure" block, and add "Cite this page"."""
+    if app.builder.format != "html":
+        return
+    book = load_book_citation()
+    for raw in doctree.findall(nodes.raw):
+        if "html" not in raw.get("format", "") or "dharm-cite-placeholder" not in raw.astext():
+            continue
+
+        def block(match):
+            url, href = _item_url(app, docname, match["anchor"])
+            item = CitedItem(title=html.unescape(match["title"]), url=url, anchor=match["anchor"],
+                             ref=html.unescape(match["ref"]), source=html.unescape(match["source"]))
+            return cite_block(book, item, "figure", _absolute(app), href)
+
+        text = PLACEHOLDER_RE.sub(block, raw.astext())
+        raw.parent.replace(raw, nodes.raw("", text, format="html"))
+    section = next(iter(doctree.findall(nodes.section)), None)
+    title = app.env.titles.get(docname)
+    if section is None or title is None or docname in app.config.dharm_uncited_pages:
+        return
+    url, href = _item_url(app, docname)
+    item = CitedItem(title=title.astext(), url=url)
+    section.insert(1, nodes.raw("", cite_block(book, item, "page", _absolute(app), href), format="html"))
+
+
+class CitationDirective(SphinxDirective):
+    """``dharm-citation``: ``book`` (from CITATION.cff), ``report`` (the country's, from its metadata's
+    ``bibkey``) or any key of references.bib, as text and BibTeX."""
+
+    required_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        what = self.arguments[0]
+        if what == "book":
+            book = load_book_citation()
+            root = self.env.app.config.html_baseurl
+            item = CitedItem(title="", url=root or "index.html")
+            link = url_html(item.url, bool(root))
+            text, bibtex = text_citation(book, item, link), html.escape(bibtex_entry(book, item))
+            if not root:
+                bibtex = bibtex.replace("index.html", '<span class="dharm-cite-url" data-path="index.html">index.html</span>')
+        else:
+            if what == "report":  # the report of the country the book is built for
+                what = CountryData(self.env.app.config.dharm_country).metadata.report.bibkey or ""
+            entries = pybtex.database.parse_file(str(REFERENCES_PATH), bib_format="bibtex")
+            if what not in entries.entries:
+                raise self.error(f"dharm-citation: no entry {what!r} in {REFERENCES_PATH.name} "
+                                 f"(keys: {', '.join(entries.entries)})")
+            one = pybtex.database.BibliographyData({what: entries.entries[what]})
+            style = pybtex.plugin.find_plugin("pybtex.style.formatting", "plain")()
+            formatted = next(iter(style.format_bibliography(one)))
+            text = formatted.text.render(pybtex.plugin.find_plugin("pybtex.backends", "html")())
+            bibtex = html.escape(one.to_string("bibtex").strip())
+        return [nodes.raw("", f'<div class="dharm-citation"><p class="dharm-cite-text">{text}</p>'
+                              f'<pre class="dharm-cite-bibtex" tabindex="0" aria-label="BibTeX entry">{bibtex}</pre></div>',
+                          format="html")]
+
+
+def _theme_mode(app: Sphinx, config: Any) -> None:
+    """pydata-sphinx-theme reads the default colour mode from ``html_context`` (not a theme option)."""
+    config.html_context = {**(config.html_context or {}), "default_mode": THEME_MODE}
+
+
+def _drop_thebe(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Remove sphinx-thebe's two scripts: the book has no live code, and the config script is added twice."""
+    scripts = context.get("script_files")
+    if scripts is None:
+        return
+    kept = [s for s in scripts if "THEBE_JS_URL" not in str(getattr(s, "attributes", {}).get("body", ""))
+            and not str(s).endswith("sphinx-thebe.js")]
+    scripts[:] = kept
+
+
+def _citation_stamp() -> str:
+    """Changes with the book's citation or the code that writes the blocks, so Sphinx then rewrites every page."""
+    digest = hashlib.sha256()
+    for path in (CITATION_PATH, Path(cite.__file__), Path(__file__)):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_config_value("dharm_citation_stamp", _citation_stamp(), "env")
+    app.add_config_value("dharm_country", DEFAULT_COUNTRY, "html")
+    app.add_config_value("dharm_uncited_pages", ["references", "cite"], "html")
+    app.connect("config-inited", _theme_mode)
+    app.connect("doctree-resolved", _fill_placeholders)
+    app.connect("html-page-context", _drop_thebe)
+    app.add_directive("dharm-citation", CitationDirective)
+    app.add_js_file("dharm-cite.js")
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
