@@ -26,7 +26,7 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
 from .config import DEFAULT_COUNTRY
-from .io.citation import CITATION_PATH, REFERENCES_PATH, load_book_citation
+from .io.citation import CITATION_PATH, REFERENCES_PATH, BookCitation, load_book_citation
 from .io.country import CountryData
 from .present import cite
 from .present.cite import PLACEHOLDER_RE, CitedItem, bibtex_entry, cite_block, text_citation, url_html
@@ -34,6 +34,12 @@ from .present.cite import PLACEHOLDER_RE, CitedItem, bibtex_entry, cite_block, t
 __all__ = ["setup"]
 
 THEME_MODE = "light"  # charts and tables are drawn for a light page
+
+
+def _book(app: Sphinx) -> BookCitation:
+    """The book's citation, titled as this build is (a variant book has its own title in _config.yml)."""
+    book = load_book_citation()
+    return book.model_copy(update={"title": app.config.project}) if app.config.project else book
 
 
 def _absolute(app: Sphinx) -> bool:
@@ -54,7 +60,7 @@ def _fill_placeholders(app: Sphinx, doctree: nodes.document, docname: str) -> No
     """Replace each figure's placeholder with its "Cite this figure" block, and add "Cite this page"."""
     if app.builder.format != "html":
         return
-    book = load_book_citation()
+    book = _book(app)
     for raw in doctree.findall(nodes.raw):
         if "html" not in raw.get("format", "") or "dharm-cite-placeholder" not in raw.astext():
             continue
@@ -85,7 +91,7 @@ class CitationDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         what = self.arguments[0]
         if what == "book":
-            book = load_book_citation()
+            book = _book(self.env.app)
             root = self.env.app.config.html_baseurl
             item = CitedItem(title="", url=root or "index.html")
             link = url_html(item.url, bool(root))
