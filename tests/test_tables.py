@@ -60,7 +60,7 @@ def test_value_text_with_decimals():
 def test_derived_numbers_read_as_printed():
     """A printed percentage change beside its recomputation, one decimal finer than printed."""
     view = pd.DataFrame({"description": ["change", "share", "peak"], "printed": [261.0, 0.25, 8.0],
-                         "recomputed": [261.3748, 0.2478, 7.95], "qualifier": ["", "", "just under"],
+                         "recomputed": [261.3748, 0.2478, 7.95], "qualifier": ["", np.nan, "just under"],
                          "unit": ["percent", "percent", "ratio"], "verdict": ["agrees"] * 3})
     out = derived_for_readers(view)
     assert out["Printed"].tolist() == ["261%", "0.25%", "just under 8"]

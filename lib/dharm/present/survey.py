@@ -19,7 +19,7 @@ from ..stats.rules import ReportingRules, group_differences
 from .charts import RESPONDENT, bar_chart, heatmap_chart
 from .prose import glue_numbers, glue_text
 from .render import show_chart
-from .tables import anchor_html, download_link, html_table, show_html, show_table
+from .tables import anchor_html, download_link, html_table, readable_name, show_html, show_table
 from .unpublished import or_not_published
 
 SUBTITLE_WIDTH = 95  # characters per subtitle line of a chart
@@ -178,7 +178,9 @@ def show_rank_orders(data: CountryData, ranks: pd.DataFrame) -> None:
     """Published orders (findings printed only in words) beside the estimates that should honour them."""
     if ranks.empty:
         raise data.not_published("orders printed in words")
-    show_html(anchor_html("rank-orders"), html_table(ranks, "Orders printed in words beside the estimates"))
+    words = ranks.assign(experience=ranks["experience"].map(readable_name), question=ranks["question"].map(readable_name),
+                         **{"published order": ranks["published order"].map(lambda o: " > ".join(readable_name(x) for x in o.split(" > ")))})
+    show_html(anchor_html("rank-orders"), html_table(words, "Orders printed in words beside the estimates"))
 
 
 @or_not_published

@@ -60,7 +60,7 @@ def printed(value: float, qualifier: str = "", unit: str = "") -> str:
     if pd.isna(value):
         return ""
     number = f"{value:g}%" if unit in ("percent", "percent change") else f"{value:,.10g}"
-    return f"{qualifier} {number}" if qualifier else number
+    return f"{qualifier} {number}" if isinstance(qualifier, str) and qualifier else number
 
 
 def number_text(value: float, unit: str, positives: float | None = None, base: float | None = None,
