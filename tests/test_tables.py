@@ -54,6 +54,7 @@ def test_value_text(value, kind, expected):
 def test_value_text_with_decimals():
     assert value_text(261.37, "percent", 1) == "261.4%"
     assert value_text(0.2541, "percent", 3) == "0.254%"
+    assert value_text(-7.99, "percent", 1) == "-8.0%" and value_text(-0.01, "percent", 1) == "0.0%"
     assert decimals_of(261) == 0 and decimals_of(0.25) == 2 and decimals_of(3.14) == 2 and decimals_of(np.nan) == 0
 
 
@@ -64,7 +65,7 @@ def test_derived_numbers_read_as_printed():
                          "unit": ["percent", "percent", "ratio"], "verdict": ["agrees"] * 3})
     out = derived_for_readers(view)
     assert out["Printed"].tolist() == ["261%", "0.25%", "just under 8"]
-    assert out["Recomputed"].tolist() == ["261.4%", "0.248%", "8"]
+    assert out["Recomputed"].tolist() == ["261.4%", "0.248%", "8.0"]
 
 
 @pytest.mark.parametrize("name, expected", [
@@ -102,6 +103,12 @@ def test_row_labels_are_row_headers_and_a_caption_names_the_table():
 def test_an_unknown_kind_is_refused():
     with pytest.raises(ValueError, match="unknown column kinds"):
         html_table(pd.DataFrame({"a": [1]}), "T", kinds={"a": "percentage"})
+
+
+def test_hedged_numbers_are_aligned_as_numbers():
+    frame = pd.DataFrame({"Printed": ["just under 8", "approximately 11%", "261%"], "Figure": ["insight 1", "Figure 15", ""]})
+    soup = BeautifulSoup(html_table(frame, "T"), "html.parser")
+    assert [th.get("class") for th in soup.select("thead th")] == [["dharm-num"], None]
 
 
 def test_a_table_is_the_same_html_on_every_run():

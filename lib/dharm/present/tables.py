@@ -42,8 +42,11 @@ ACRONYMS = {"ip": "IP", "ips": "IPs", "esp": "ESP", "esps": "ESPs", "guid": "GUI
 IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 # Columns whose cells are identifiers of the data (a breakdown, a measure), shown in words.
 IDENTIFIER_COLUMNS = ("breakdown", "measure")
-# A cell that reads as a number: ``1,463``, ``-31%``, ``3.14``, ``81% (78-84)``, ``128,000 to 200,000``.
-NUMERIC_TEXT = re.compile(r"^[-+\u2212]?\d[\d,]*(\.\d+)?%?( \(\d[\d.]*-\d[\d.]*\)| to [-+]?\d[\d,]*(\.\d+)?%?)?$")
+# A cell that reads as a number: ``1,463``, ``-31%``, ``3.14``, ``81% (78-84)``, ``128,000 to 200,000``, ``about 160,000``.
+# A number may carry the report's hedge (``just under 8``, ``approximately 11%``).
+QUALIFIERS = ("more than", "up to", "approximately", "almost", "just under", "about", "at least", "as many as", "nearly", "over")
+NUMERIC_TEXT = re.compile(r"^(?:(?:" + "|".join(QUALIFIERS) + r") )?"
+                          r"[-+\u2212]?\d[\d,]*(\.\d+)?%?( \(\d[\d.]*-\d[\d.]*\)| to [-+]?\d[\d,]*(\.\d+)?%?)?$")
 
 
 def readable_name(name) -> str:

@@ -101,12 +101,13 @@ def decimals_of(value: float, most: int = 3) -> int:
     return len(text.split(".")[1]) if "." in text else 0
 
 
-def _trimmed(value: float, most: int) -> str:
-    """``1,463`` or ``2.5``: thousands separated, at most ``most`` decimals, no trailing zeros, never ``-0``."""
+def _trimmed(value: float, most: int, fixed: bool = False) -> str:
+    """``1,463`` or ``2.5``: thousands separated, at most ``most`` decimals (exactly ``most`` when ``fixed``),
+    no trailing zeros otherwise, never a negative zero."""
     text = f"{float(value) + 0.0:,.{most}f}"
-    if "." in text:
+    if "." in text and not fixed:
         text = text.rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    return text[1:] if text.startswith("-") and not text.strip("-0.,") else text
 
 
 def value_text(value, kind: str = "number", decimals: int | None = None) -> str:
@@ -116,27 +117,28 @@ def value_text(value, kind: str = "number", decimals: int | None = None) -> str:
     percentage changes carry a percent sign and as many decimals as printed (``261%``, ``-31%``,
     ``0.25%``; a change is whole unless ``decimals`` says otherwise); gaps in points have one decimal at most (``-0.1``); ratios two (``3.14``); years
     are bare (``2019``); other numbers have at most two decimals. An empty cell stays empty, and
-    text is left as it is. ``decimals`` fixes the number of decimals (as for a recomputed value
-    shown one decimal finer than the printed one)."""
+    text is left as it is. ``decimals`` fixes the number of decimals, trailing zeros kept (as for a
+    recomputed value shown one decimal finer than the printed one: ``-8.0%``)."""
     if is_missing(value):
         return ""
     if isinstance(value, str):
         return value
     if pd.api.types.is_bool(value):
         return "yes" if value else "no"
+    fixed = decimals is not None
     if kind in ("count", "children"):
-        return _trimmed(round(float(value)), 0) if decimals is None else _trimmed(value, decimals)
+        return _trimmed(round(float(value)), 0) if decimals is None else _trimmed(value, decimals, fixed)
     if kind == "percent change":
-        return _trimmed(value, 0 if decimals is None else decimals) + "%"
+        return _trimmed(value, 0 if decimals is None else decimals, fixed) + "%"
     if kind == "percent":
-        return _trimmed(value, 2 if decimals is None else decimals) + "%"
+        return _trimmed(value, 2 if decimals is None else decimals, fixed) + "%"
     if kind == "points":
-        return _trimmed(value, 1 if decimals is None else decimals)
+        return _trimmed(value, 1 if decimals is None else decimals, fixed)
     if kind == "ratio":
-        return _trimmed(value, 2 if decimals is None else decimals)
+        return _trimmed(value, 2 if decimals is None else decimals, fixed)
     if kind == "year":
         return f"{int(value)}"
-    return _trimmed(value, 2 if decimals is None else decimals)
+    return _trimmed(value, 2 if decimals is None else decimals, fixed)
 
 
 def unit_kind(unit: str) -> str:
