@@ -10,6 +10,7 @@ import pandas as pd
 from ..io.country import CountryData
 from ..report.admin import figure_rows, wide_table
 from ..report.prose import printed_prose
+from ..stats.numbers import decimals_of, printed, unit_kind, value_text
 from .charts import count_chart
 from .cite import cite_placeholder, references_html
 from .prose import glue_numbers, glue_text
@@ -39,7 +40,8 @@ def show_admin_figure(data: CountryData, figure_id: str) -> pd.DataFrame:
                            textwrap.wrap(source + scale + " Cells printed blank are not drawn.", 95),
                            log_scale=spec["log_scale"] == "true", x_title=""))
     wide = wide_table(counts, spec["table_id"], spec["measures"].split(";"))
-    show_html(f"<p>{html.escape(source)}{references_html(cites)}</p>", html_table(wide, index=True), "<p>",
+    row_label = "Measure" if set(wide.index) <= set(counts["measure"]) else "Category"
+    show_html(html_table(wide, f"{title}, as printed", index=True, index_label=row_label, note=html.escape(source) + references_html(cites)), "<p>",
               download_link(counts[counts["table_id"] == spec["table_id"]].drop(columns="key"), f"{figure_id}.csv"), "</p>")
     return rows
 
@@ -51,7 +53,20 @@ def show_derived(data: CountryData, checked: pd.DataFrame, figures: list[str] | 
     if view.empty:
         raise data.not_published(f"numbers derived from counts ({', '.join(figures or [])})")
     view = view.assign(order=view["verdict"].map(DERIVED_ORDER)).sort_values("order", kind="stable")
-    show_html(f"<p>{html.escape(intro)}</p>" if intro else "", html_table(view[["description", "printed", "recomputed", "verdict"]].rename(columns=str.capitalize)))
+    show_html(f"<p>{html.escape(intro)}</p>" if intro else "",
+              html_table(derived_for_readers(view), "Printed derived numbers beside their recomputation"
+                         + (f" ({', '.join(figures)})" if figures else "")))
+
+
+def derived_for_readers(view: pd.DataFrame) -> pd.DataFrame:
+    """Derived numbers as the report prints them (``261%``, ``just under 8``) beside the recomputation,
+    shown one decimal finer than the printed value so that a reader sees why it agrees or not."""
+    return pd.DataFrame({
+        "Description": view["description"],
+        "Printed": [printed(v, q, u) for v, q, u in zip(view["printed"], view["qualifier"], view["unit"])],
+        "Recomputed": [value_text(c, unit_kind(u), decimals_of(p) + 1) for c, p, u in zip(view["recomputed"], view["printed"], view["unit"])],
+        "Verdict": view["verdict"],
+    })
 
 
 @or_not_published
@@ -61,7 +76,10 @@ def show_counts(data: CountryData, table_ids: list[str], columns: list[str], int
     chosen = counts[counts["table_id"].isin(table_ids)]
     if chosen.empty:
         raise data.not_published(f"counts {', '.join(table_ids)}")
-    show_html(f"<p>{html.escape(intro)}</p>" if intro else "", html_table(chosen[columns]))
+    if "value" in columns:  # each count as printed, by its unit (a count, a percentage, a ratio ...)
+        chosen = chosen.assign(value=[value_text(v, unit_kind(u)) for v, u in zip(chosen["value"], chosen["unit"])])
+    show_html(f"<p>{html.escape(intro)}</p>" if intro else "",
+              html_table(chosen[columns], intro or "Published counts as printed, section " + ", ".join(dict.fromkeys(chosen["section"]))))
 
 
 @or_not_published
@@ -69,7 +87,7 @@ def show_checks(data: CountryData, frame: pd.DataFrame, intro: str) -> None:
     """A table of additions checked (printed totals, parents of nested tables)."""
     if frame.empty:
         raise data.not_published("printed tables to add up")
-    show_html(f"<p>{html.escape(intro)}</p>", html_table(frame))
+    show_html(f"<p>{html.escape(intro)}</p>", html_table(frame, "Printed totals beside the sum of their parts", kinds={"year": "text"}))
 
 
 def glue_admin(data: CountryData, checked: pd.DataFrame | None = None, cells: dict[str, str] | None = None,

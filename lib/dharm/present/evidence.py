@@ -11,6 +11,7 @@ from ..io.errors import NotPublished
 from ..io.published import RESEARCH_ACTIVITIES
 from ..report.frontline import FRONTLINE_NOTE, distribution, excerpts_for, frontline_base
 from ..report.survey import published_in
+from ..stats.numbers import unit_kind, value_text
 from .charts import distribution_chart
 from .prose import glue_numbers
 from .render import show_chart
@@ -65,10 +66,18 @@ def show_distribution(data: CountryData, question_ids: list[str], title: str, mi
     first = chosen.iloc[0]
     ref = first["figure"] if isinstance(first["figure"], str) and first["figure"] else report_ref("", first["section"])
     cites = source_bibkeys(data.metadata, chosen["source"] if "source" in chosen else ())
-    show_html(f"<p>{anchors}{html.escape(FRONTLINE_NOTE)} {html.escape(source)}{references_html(cites)}</p>",
-              cite_placeholder(question_ids[0], title, ref, data.metadata.report.short), html_table(table.rename(columns=str.capitalize)))
+    show_html(anchors, cite_placeholder(question_ids[0], title, ref, data.metadata.report.short),
+              html_table(distribution_for_readers(table), f"{title}: answers as published",
+                         note=f"{html.escape(FRONTLINE_NOTE)} {html.escape(source)}{references_html(cites)}"))
     words = frontline[frontline["question_id"].isin(question_ids) & frontline["value"].isna()]
     return pd.concat([drawn, words])
+
+
+def distribution_for_readers(table: pd.DataFrame) -> pd.DataFrame:
+    """Published answers in words: each value as printed by its unit (``44%``, ``40`` workers)."""
+    if {"value", "unit"} <= set(table.columns):
+        table = table.assign(value=[value_text(v, unit_kind(u)) for v, u in zip(table["value"], table["unit"])]).drop(columns="unit")
+    return table.assign(**{c: table[c].map(lambda v: value_text(v, "count")) for c in ("base_n",) if c in table.columns})
 
 
 def glue_evidence_counts(data: CountryData, themes: list[str] | None, sections: list[str]) -> None:

@@ -34,21 +34,23 @@ def show_profile(data: CountryData, rules: ReportingRules) -> None:
     context = data.require("context")
     survived, lost = context[context["survived"] == "yes"], context[context["survived"] == "no"]
     glue_numbers(context_lost=len(lost))
-    show_table(check_sizes(data, rules, "context", survived), "context_survived.csv",
+    show_table(check_sizes(data, rules, "context", survived), "context_survived.csv", "Profile values that survived",
                caption="Values that survived, checked against the data.")
-    show_table(lost[["panel", "item", "year", "source", "note"]], "context_lost.csv",
-               caption="Values that did not survive the conversion.")
+    show_table(lost[["panel", "item", "year", "source", "note"]], "context_lost.csv", "Profile values that were lost",
+               caption="Values that did not survive the conversion.", kinds={"year": "text"})
 
 
 @or_not_published
 def show_legislation(data: CountryData) -> None:
-    show_table(readable_columns(data.require("legislation").drop(columns="topic_id")), "legislation.csv", anchor="legislation")
+    show_table(readable_columns(data.require("legislation").drop(columns="topic_id")), "legislation.csv",
+               "Legislation on OCSEA and what it covers", anchor="legislation")
 
 
 @or_not_published
 def show_policies(data: CountryData) -> None:
     policies = data.require("policies")
-    show_table(readable_columns(policies[["policy", "period", "issued_by", "summary", "section"]]), "policies.csv", anchor="policies")
+    show_table(readable_columns(policies[["policy", "period", "issued_by", "summary", "section"]]), "policies.csv",
+               "Policies and international commitments", anchor="policies")
 
 
 @or_not_published
@@ -61,9 +63,11 @@ def show_research_activities(data: CountryData, rules: ReportingRules) -> None:
                                  ["Base: participants as printed in Figure 1 and the methods text; activities without a sample are not drawn.",
                                   f"Source: {data.metadata.report.short}, Figure 1 and methods."]))
     show_table(readable_columns(activities.drop(columns=["activity_id", "check", "section"])), "research_activities.csv",
-               anchor="research-activities")
+               "Figure 1: research activities and their sample sizes", anchor="research-activities",
+               kinds={"Phase": "text", "Sample size": "count"})
     sizes = check_sizes(data, rules, "research_activities")
-    show_table(sizes, "research_activity_checks.csv", caption="Each printed size beside the same size from another source.")
+    show_table(sizes, "research_activity_checks.csv", "Printed sample sizes beside a second source",
+               caption="Each printed size beside the same size from another source.")
     glue_numbers(sizes_agree=int((sizes["verdict"] == "agrees").sum()), sizes_checked=int((sizes["verdict"] != "no second source").sum()))
 
 

@@ -12,7 +12,7 @@ from ..io.country import CountryData
 from ..io.errors import NotPublished
 from ..io.published import AUDIENCES, PLACEHOLDER
 from ..report.keynumbers import recommendations_for
-from ..stats.numbers import interval, table_number
+from ..stats.numbers import interval, printed, value_text
 from ..stats.rules import ReportingRules
 from .prose import glue_numbers, glue_text
 from .tables import download_link, html_table, readable_columns, show_html, show_table
@@ -62,9 +62,6 @@ def key_numbers_table(numbers: pd.DataFrame, rules: ReportingRules, label_column
 
     With synthetic survey files the interval is labelled as what it is: the precision a survey of
     this design would give, not a finding."""
-    def printed(r):
-        return "" if pd.isna(r["printed"]) else f"{r['qualifier'] + ' ' if r['qualifier'] else ''}{r['printed']:,.10g}"
-
     synthetic = numbers["data_kind"].astype(str).str.contains("synthetic").any()
 
     def link(r):
@@ -75,21 +72,23 @@ def key_numbers_table(numbers: pd.DataFrame, rules: ReportingRules, label_column
         "Computed": numbers["text"].map(html.escape),
         (f"{rules.confidence:.0%} interval (precision of the design; synthetic data)" if synthetic else
          f"{rules.confidence:.0%} CI"): [_interval(r) for _, r in numbers.iterrows()],
-        "Unweighted n": [table_number(n) if pd.notna(n) else "" for n in numbers["n"]],
-        "Printed": [printed(r) for _, r in numbers.iterrows()],
+        "Unweighted n": [value_text(n, "count") for n in numbers["n"]],
+        "Printed": [html.escape(printed(r["printed"], r["qualifier"] if isinstance(r["qualifier"], str) else "", r["unit"]))
+                    for _, r in numbers.iterrows()],
         "Data": numbers["data_kind"],
         "Shown in full": [link(r) for _, r in numbers.iterrows()],
     })
 
 
 @or_not_published
-def show_key_numbers(data: CountryData, numbers: pd.DataFrame, rules: ReportingRules, label_column: str, filename: str) -> None:
-    """The restated numbers as a linked table with a CSV download."""
+def show_key_numbers(data: CountryData, numbers: pd.DataFrame, rules: ReportingRules, label_column: str, filename: str,
+                     title: str = "Numbers restated on this page, computed and printed") -> None:
+    """The restated numbers as a linked table (named ``title``, unique on its page) with a CSV download."""
     if numbers.empty:
         raise data.not_published("numbers restated on this page")
     columns = [c for c in (label_column, "kind", "ref", "group", "value", "ci_low", "ci_high", "n", "n_positive",
                            "printed", "qualifier", "text", "data_kind", "link") if c in numbers.columns]
-    show_html(html_table(key_numbers_table(numbers, rules, label_column), escape=False),
+    show_html(html_table(key_numbers_table(numbers, rules, label_column), title, escape=False),
               "<p>", download_link(numbers[columns], filename, "this table"), "</p>")
 
 
@@ -105,7 +104,8 @@ def show_insight(data: CountryData, number: int, numbers: pd.DataFrame, rules: R
     used = PLACEHOLDER.findall(insight["statement"])
     if used:
         evidence = numbers.set_index("number_id").loc[used].reset_index()
-        show_key_numbers(data, evidence, rules, "label", f"insight{insight['insight_number']}_numbers.csv")
+        show_key_numbers(data, evidence, rules, "label", f"insight{insight['insight_number']}_numbers.csv",
+                         f"Insight {insight['insight_number']}: the numbers in its statement")
 
 
 @or_not_published
@@ -121,7 +121,7 @@ def show_recommendations(data: CountryData, recommendations: pd.DataFrame, numbe
         "Note": recommendations["note"].map(html.escape),
     })
     as_text = recommendations.assign(summary=[plain(s, numbers) for s in recommendations["summary"]])
-    show_html(html_table(table, escape=False), "<p>", download_link(as_text, "recommendations.csv", "this table"), "</p>")
+    show_html(html_table(table, "Recommendations", escape=False, kinds={"Insight": "text"}), "<p>", download_link(as_text, "recommendations.csv", "this table"), "</p>")
 
 
 @or_not_published
@@ -143,7 +143,7 @@ def show_pooled_statements(data: CountryData) -> None:
     """Pooled statements as printed (the report does not say how it pooled them)."""
     pooled = data.require("pooled_statements")
     show_table(readable_columns(pooled[["wording", "printed_as", "section", "note"]]),
-               "pooled_statements.csv", caption="Pooled statements as printed, in the summary and in chapter 2.")
+               "pooled_statements.csv", "Pooled statements as printed", caption="Pooled statements as printed, in the summary and in chapter 2.")
 
 
 @or_not_published

@@ -13,12 +13,17 @@ from .tables import download_link, html_table, show_html, show_table
 from .unpublished import or_not_published
 
 
+# The ledger's chapter and section are labels ("1", "2.2.1"), its difference a gap in points or children.
+LEDGER_KINDS = {"chapter": "text", "section": "text"}
+
+
 @or_not_published
 def show_ledger(data: CountryData, ledger: pd.DataFrame, filename: str) -> None:
     """How many numbers fall in each status, every number not reproduced, and the page's ledger as CSV."""
     if ledger.empty:
         raise data.not_published("numbers on this page")
-    show_html(html_table(ledger_summary(ledger)), html_table(ledger[ledger["status"] != "reproduced"]),
+    show_html(html_table(ledger_summary(ledger), "Published numbers on this page by reproduction status"),
+              html_table(ledger[ledger["status"] != "reproduced"], "Published numbers on this page not reproduced", kinds=LEDGER_KINDS),
               "<p>", download_link(ledger, filename, "this page's ledger"), "</p>")
 
 
@@ -30,16 +35,17 @@ def show_reproduction(data: CountryData, rules: ReportingRules) -> pd.DataFrame:
                  ledger_outside=int((ledger["status"] == "outside tolerance").sum()))
     show_chart(ledger_chart(by_page, "Published numbers by book page and reproduction status",
                             [f"All {len(ledger)} published numbers the book checks. Source: the book's reproduction ledger."]))
-    show_table(by_page, "reproduction_by_page.csv", anchor="ledger")
-    show_table(ledger[ledger["status"] != "reproduced"], "reproduction_not_reproduced.csv",
-               caption="Every published number not reproduced, with its status.")
+    show_table(by_page, "reproduction_by_page.csv", "Published numbers by book page and reproduction status", anchor="ledger",
+               kinds={"page": "text"})
+    show_table(ledger[ledger["status"] != "reproduced"], "reproduction_not_reproduced.csv", "Published numbers not reproduced",
+               caption="Every published number not reproduced, with its status.", kinds=LEDGER_KINDS)
     show_html("<p>", download_link(ledger, "reproduction.csv", "the full ledger"), "</p>")
     return ledger
 
 
 @or_not_published
 def show_known_gaps(data: CountryData) -> None:
-    show_table(data.require("known_gaps").rename(columns=str.capitalize), "known_gaps.csv", anchor="known-gaps")
+    show_table(data.require("known_gaps"), "known_gaps.csv", "Known gaps between the report and its data", anchor="known-gaps")
 
 
 @or_not_published
@@ -47,5 +53,5 @@ def show_page_ledger(data: CountryData, ledger: pd.DataFrame, filename: str) -> 
     """A page's whole ledger (every row, not only those not reproduced), with its summary by status."""
     if ledger.empty:
         raise data.not_published("numbers on this page")
-    show_table(ledger_summary(ledger), filename.replace(".csv", "_summary.csv"))
-    show_table(ledger, filename)
+    show_table(ledger_summary(ledger), filename.replace(".csv", "_summary.csv"), "Published numbers on this page by reproduction status")
+    show_table(ledger, filename, "Every published number on this page and its reproduction", kinds=LEDGER_KINDS)

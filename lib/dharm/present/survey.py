@@ -13,13 +13,14 @@ from ..io.errors import NotPublished
 from ..report.prose import printed_cell_prose, prose_rule, sample_prose, survey_prose
 from ..report.survey import (calibration_inputs, design_assumptions, design_facts, figure_table, sample_table,
                              scale_to_population, source_line)
-from ..stats.numbers import printed
+from ..stats.numbers import count as count_text
+from ..stats.numbers import printed, unit_kind, value_text
 from ..stats.rules import ReportingRules, group_differences
 from .charts import RESPONDENT, bar_chart, heatmap_chart
 from .cite import cite_placeholder, references_html, report_ref, source_bibkeys
 from .prose import glue_numbers, glue_text
 from .render import show_chart
-from .tables import anchor_html, download_link, html_table, show_html, show_table
+from .tables import anchor_html, download_link, html_table, readable_name, show_html, show_table
 from .unpublished import or_not_published
 
 SUBTITLE_WIDTH = 95  # characters per subtitle line of a chart
@@ -31,7 +32,7 @@ def published_text(percent, qualifier: str, count) -> str:
     if pd.notna(percent):
         parts.append(printed(percent, qualifier, "percent"))
     if pd.notna(count):
-        parts.append(f"{int(count)} children")
+        parts.append(f"{count_text(count)} {'child' if count == 1 else 'children'}")
     return "; ".join(parts)
 
 
@@ -49,6 +50,9 @@ def table_for_readers(table: pd.DataFrame, rules: ReportingRules) -> pd.DataFram
         "Difference (points)": ((shown["estimate"] - shown["published"]).round(1) + 0.0).where(~shown["small_base"]),
     })
     return out if shown["respondent"].nunique() > 1 else out.drop(columns="Respondent")
+
+
+READER_KINDS = {"Design effect": "ratio", "Unweighted n": "count", "Difference (points)": "points"}
 
 
 def csv_for_download(table: pd.DataFrame, data: CountryData) -> pd.DataFrame:
@@ -88,9 +92,9 @@ def show_figure(data: CountryData, figure_id: str, rules: ReportingRules,
     chart = heatmap_chart(table, title, subtitle, rules) if spec["chart"] == "heatmap" else bar_chart(table, title, subtitle, rules, spec["chart"])
     show_chart(chart)
     cites = source_bibkeys(data.metadata, rows["source"] if "source" in rows else ())
-    show_html(f"<p><strong>Base:</strong> {html.escape(spec['base'])}; unweighted n = {n_total}. {html.escape(source)}"
-              f"{references_html(cites)}</p>",
-              html_table(table_for_readers(table, rules)),
+    show_html(html_table(table_for_readers(table, rules), f"{title}: estimates beside the published values", kinds=READER_KINDS,
+                         note=f"<strong>Base:</strong> {html.escape(spec['base'])}; unweighted n = {n_total}. {html.escape(source)}"
+                              f"{references_html(cites)}"),
               "<p>", download_link(csv_for_download(table, data), f"{figure_id}.csv"), "</p>")
     return table
 
@@ -107,7 +111,8 @@ def show_differences(data: CountryData, table: pd.DataFrame, rules: ReportingRul
             else "the estimates above"
         show_html(f"<p>Gaps between groups in {what}, judged by the report's rule: a gap under {rules.min_difference:g} points, "
                   f"or on a base under {rules.min_base}, is not called a difference.</p>",
-                  html_table(view.rename(columns={"breakdown": "Breakdown", "gap_points": "Largest gap (points)", "verdict": "Reading"})))
+                  html_table(view.rename(columns={"breakdown": "Breakdown", "gap_points": "Largest gap (points)", "verdict": "Reading"}),
+                             "Gaps between groups, judged by the report's rule", kinds={"Largest gap (points)": "points"}))
     return diffs
 
 
@@ -151,9 +156,25 @@ def show_sample(data: CountryData, rules: ReportingRules, anchor: str | None = N
     sample = sample_table(data, rules)
     if data.synthetic:
         sample = sample[sample["published"].notna()]
-    head = (anchor_html(anchor) if anchor else "") + (f"<p>{html.escape(caption)}</p>" if caption else "")
-    show_html(head, html_table(sample), "<p>", download_link(sample, "sample.csv", "this table"), "</p>")
+    show_html(anchor_html(anchor) if anchor else "", html_table(sample_for_readers(sample), "The achieved sample beside the printed sizes",
+                                                              caption=caption),
+              "<p>", download_link(sample, "sample.csv", "this table"), "</p>")
     return sample
+
+
+def sample_for_readers(sample: pd.DataFrame) -> pd.DataFrame:
+    """The sample table in words: counts as whole numbers, shares as percentages with one decimal."""
+    def text(value, unit: str, decimals: int | None = None) -> str:
+        return value_text(value, unit_kind(unit), decimals if unit == "percent" else None)
+
+    return pd.DataFrame({
+        "Sample": sample["wording"],
+        "Breakdown": sample["breakdown"],
+        "Group": sample["group"].map(lambda g: GROUP_LABELS.get(g, g)),
+        "Printed": [text(v, u) for v, u in zip(sample["published"], sample["unit"])],
+        "Computed": [text(v, u, 1) for v, u in zip(sample["computed"], sample["unit"])],
+        "Section": sample["section"],
+    })
 
 
 @or_not_published
@@ -161,7 +182,9 @@ def show_rank_orders(data: CountryData, ranks: pd.DataFrame) -> None:
     """Published orders (findings printed only in words) beside the estimates that should honour them."""
     if ranks.empty:
         raise data.not_published("orders printed in words")
-    show_html(anchor_html("rank-orders"), html_table(ranks))
+    words = ranks.assign(experience=ranks["experience"].map(readable_name), question=ranks["question"].map(readable_name),
+                         **{"published order": ranks["published order"].map(lambda o: " > ".join(readable_name(x) for x in o.split(" > ")))})
+    show_html(anchor_html("rank-orders"), html_table(words, "Orders printed in words beside the estimates"))
 
 
 @or_not_published
@@ -188,7 +211,8 @@ def show_scaled(data: CountryData, table: pd.DataFrame, indicator_id: str, rules
         "Printed": [printed_text],
     })
     show_html("<p>The share scaled to the population (the parameter <code>population_12_17</code>); the interval "
-              "reflects the survey's sampling error only, not the uncertainty of the population figure.</p>", html_table(shown))
+              "reflects the survey's sampling error only, not the uncertainty of the population figure.</p>",
+              html_table(shown, "The share scaled to the population beside the printed value", kinds={"Scaled estimate": "children"}))
 
 
 def glue_design(data: CountryData, rules: ReportingRules) -> None:
@@ -204,7 +228,8 @@ def show_synthetic_design(data: CountryData) -> None:
     if not data.synthetic:
         show_html("<p>The survey files are the survey's own microdata: nothing is fitted or assumed.</p>")
         return
-    show_table(calibration_inputs(data), "calibration_inputs.csv",
+    show_table(calibration_inputs(data), "calibration_inputs.csv", "Published numbers each synthetic file is fitted to",
                caption=f"Published numbers each synthetic file is fitted to, and values it had to assume "
                        f"(data/{data.country}/survey/assumptions.csv).")
-    show_table(design_assumptions(data), "design_assumptions.csv", caption="Design values the report does not publish.")
+    show_table(design_assumptions(data), "design_assumptions.csv", "Design values the report does not publish",
+               caption="Design values the report does not publish.")

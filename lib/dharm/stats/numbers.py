@@ -59,8 +59,8 @@ def printed(value: float, qualifier: str = "", unit: str = "") -> str:
     """A value as the report prints it, with its hedge: ``more than 40%``, ``160,000``."""
     if pd.isna(value):
         return ""
-    number = f"{value:g}%" if unit == "percent" else f"{value:,.10g}"
-    return f"{qualifier} {number}" if qualifier else number
+    number = f"{value:g}%" if unit in ("percent", "percent change") else f"{value:,.10g}"
+    return f"{qualifier} {number}" if isinstance(qualifier, str) and qualifier else number
 
 
 def number_text(value: float, unit: str, positives: float | None = None, base: float | None = None,
@@ -79,10 +79,73 @@ def number_text(value: float, unit: str, positives: float | None = None, base: f
     return f"{value:g}"
 
 
-def table_number(value) -> str:
-    """A number in a data table: integers without decimals, others to at most two decimals."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+# What a column of a table holds, which decides how its numbers read (see :func:`value_text`).
+NUMBER_KINDS = ("count", "children", "percent", "percent change", "points", "ratio", "year", "number")
+
+
+def is_missing(value) -> bool:
+    """True for an empty cell: None, NaN, NA or an empty string."""
+    if value is None or (isinstance(value, str) and value == ""):
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def decimals_of(value: float, most: int = 3) -> int:
+    """How many decimals a printed number carries (``261`` -> 0, ``0.25`` -> 2), at most ``most``."""
+    if is_missing(value):
+        return 0
+    text = f"{float(value):.{most}f}".rstrip("0")
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def _trimmed(value: float, most: int, fixed: bool = False) -> str:
+    """``1,463`` or ``2.5``: thousands separated, at most ``most`` decimals (exactly ``most`` when ``fixed``),
+    no trailing zeros otherwise, never a negative zero."""
+    text = f"{float(value) + 0.0:,.{most}f}"
+    if "." in text and not fixed:
+        text = text.rstrip("0").rstrip(".")
+    return text[1:] if text.startswith("-") and not text.strip("-0.,") else text
+
+
+def value_text(value, kind: str = "number", decimals: int | None = None) -> str:
+    """A number in a table as the report prints it, by what it is (one of :data:`NUMBER_KINDS`).
+
+    Counts and numbers of children are whole and thousands separated (``1,463``); percentages and
+    percentage changes carry a percent sign and as many decimals as printed (``261%``, ``-31%``,
+    ``0.25%``; a change is whole unless ``decimals`` says otherwise); gaps in points have one decimal at most (``-0.1``); ratios two (``3.14``); years
+    are bare (``2019``); other numbers have at most two decimals. An empty cell stays empty, and
+    text is left as it is. ``decimals`` fixes the number of decimals, trailing zeros kept (as for a
+    recomputed value shown one decimal finer than the printed one: ``-8.0%``)."""
+    if is_missing(value):
         return ""
-    if float(value).is_integer():
-        return f"{value:,.0f}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
+    if isinstance(value, str):
+        return value
+    if pd.api.types.is_bool(value):
+        return "yes" if value else "no"
+    fixed = decimals is not None
+    if kind in ("count", "children"):
+        return _trimmed(round(float(value)), 0) if decimals is None else _trimmed(value, decimals, fixed)
+    if kind == "percent change":
+        return _trimmed(value, 0 if decimals is None else decimals, fixed) + "%"
+    if kind == "percent":
+        return _trimmed(value, 2 if decimals is None else decimals, fixed) + "%"
+    if kind == "points":
+        return _trimmed(value, 1 if decimals is None else decimals, fixed)
+    if kind == "ratio":
+        return _trimmed(value, 2 if decimals is None else decimals, fixed)
+    if kind == "year":
+        return f"{int(value)}"
+    return _trimmed(value, 2 if decimals is None else decimals, fixed)
+
+
+def unit_kind(unit: str) -> str:
+    """The kind of number a published ``unit`` names (``percent``, ``count``, ``ratio`` ...)."""
+    return unit if unit in NUMBER_KINDS else "number"
+
+
+def table_number(value) -> str:
+    """A number in a data table whose kind is not known: whole numbers without decimals, others to at most two."""
+    return value_text(value, "number")
