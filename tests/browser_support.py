@@ -76,8 +76,9 @@ LAYOUT_JS = """() => ({scrollWidth: document.documentElement.scrollWidth,
     return r.right > document.documentElement.clientWidth + 1 && r.width > 0;
   }).slice(0, 8).map((el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") +
     (el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\\s+/).join(".") : ""))})"""
-AXE_RUN_JS = """(tags) => axe.run(document, {runOnly: {type: "tag", values: tags},
-  resultTypes: ["violations"]}).then((r) => r.violations.map((v) => ({
+# Contrast rules only: the phone visit uses the dark theme, where the theme's colours change.
+AXE_CONTRAST_RULES = ["color-contrast", "link-in-text-block"]
+AXE_RUN_JS = """(runOnly) => axe.run(document, {runOnly: runOnly, resultTypes: ["violations"]}).then((r) => r.violations.map((v) => ({
     id: v.id, impact: v.impact, help: v.help,
     targets: v.nodes.map((n) => n.target.join(" "))})))"""
 
@@ -122,6 +123,8 @@ class Visit:
 
     page: str
     width: int
+    color_scheme: str = "light"
+    axe_scope: str = ""  # what axe ran: the WCAG 2 A/AA tags, or the contrast rules only
     final_url: str = ""
     blocked: list[str] = field(default_factory=list)
     http_errors: list[str] = field(default_factory=list)
@@ -149,10 +152,15 @@ def _local_only(blocked: list[str]):
     return route
 
 
-def visit(browser: Browser, book_url: str, page_path: str, width: int, run_axe: bool) -> Visit:
-    """Open ``page_path`` at ``width``, wait for its charts, record errors, layout, text, axe; screenshot it."""
-    record = Visit(page_path, width)
-    context = browser.new_context(viewport={"width": width, "height": VIEWPORT_HEIGHT})
+def visit(browser: Browser, book_url: str, page_path: str, width: int, color_scheme: str = "light",
+          axe_rules: list[str] | None = None) -> Visit:
+    """Open ``page_path`` at ``width``, wait for its charts, record errors, layout, text, axe; screenshot it.
+
+    The theme follows the reader's colour scheme (``light`` or ``dark``). axe runs every WCAG 2 A/AA rule,
+    or only ``axe_rules`` when given.
+    """
+    record = Visit(page_path, width, color_scheme)
+    context = browser.new_context(viewport={"width": width, "height": VIEWPORT_HEIGHT}, color_scheme=color_scheme)
     context.set_default_timeout(30_000)
     context.route("**/*", _local_only(record.blocked))
     page = context.new_page()
@@ -185,9 +193,13 @@ def visit(browser: Browser, book_url: str, page_path: str, width: int, run_axe: 
         record.screenshot = SCREENSHOT_DIR / str(width) / Path(page_path).with_suffix(".png")
         record.screenshot.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(record.screenshot), full_page=True)
-        if run_axe:
-            page.add_script_tag(path=str(AXE_JS))
-            record.axe = page.evaluate(AXE_RUN_JS, AXE_TAGS)
+        page.add_script_tag(path=str(AXE_JS))
+        if axe_rules:
+            record.axe_scope = f"rules {', '.join(axe_rules)}"
+            record.axe = page.evaluate(AXE_RUN_JS, {"type": "rule", "values": axe_rules})
+        else:
+            record.axe_scope = f"WCAG tags {', '.join(AXE_TAGS)}"
+            record.axe = page.evaluate(AXE_RUN_JS, {"type": "tag", "values": AXE_TAGS})
     finally:
         context.close()
     return record
