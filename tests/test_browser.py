@@ -1,16 +1,27 @@
-"""Browser test of the built book: every chart draws, with no network and no stray errors.
+"""Browser test of the built book: every page works, reads well and is accessible, offline.
 
 The notebooks' charts are drawn in the reader's browser by the vendored vega scripts
 (``_static/vendor``) through ``dharm.present.render``. Only a real browser shows whether that
-works, so this test serves ``_build/html`` on 127.0.0.1, opens each page that has
-charts (plus ``index.html`` and every notebook page) in headless Debian chromium, and
-checks that:
+works, so this test serves ``_build/html`` on 127.0.0.1 and opens every page of the build
+(found in the build: the landing page, every notebook page, search, genindex and any other
+page) in headless Debian chromium, at a desktop width (1280 px) and a phone width (390 px).
+Each page is opened once per width (``browser_support.visit``); the tests below check that:
 
 * every ``div[id^=dharm-chart-]`` holds a drawn vega SVG (or canvas) with marks;
 * no request leaves localhost (such requests are aborted and listed);
-* there are no page errors and no console errors, except the two that
-  sphinx-book-theme 1.3 logs on every page of its own;
-* no local file is missing (HTTP 4xx/5xx).
+* there is no page error, no console error, no failed request and no HTTP 4xx/5xx
+  (the favicon included) at either width;
+* axe-core (vendored for the tests only in ``tests/vendor``), injected after the charts
+  have drawn, finds no "critical" or "serious" violation: of every WCAG 2 A/AA rule at
+  1280 px in the light theme, and of the contrast rules at 390 px in the dark theme (the
+  theme follows the reader's system; a full axe run takes about 10 s on a long chapter,
+  so it runs once per page);
+* at 390 px the page does not scroll sideways;
+* no chart text is truncated ("…") and no chart text or table header shows a raw
+  column name (snake_case), at either width.
+
+Every page is also saved as a full-page screenshot, ``_build/screenshots/<width>/<page>.png``,
+for a human to look through (1280: light theme; 390: dark theme).
 
 Build the book first (CI does), then run::
 
@@ -22,60 +33,42 @@ it with ``executable_path``, so ``playwright install`` is never needed.
 
 from __future__ import annotations
 
-import functools
-import http.server
+import io
 import re
-import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 import yaml
-from playwright.sync_api import Browser, Route, sync_playwright
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import Browser, sync_playwright
 
-ROOT = Path(__file__).resolve().parent.parent
-HTML_DIR = ROOT / "_build" / "html"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-# sphinx-book-theme 1.3 emits these on every page (the first as an uncaught SyntaxError,
-# the second through console.error); anything else is a real problem.
-THEME_ERRORS = (
-    "Identifier 'THEBE_JS_URL' has already been declared",
-    "Got invalid theme mode",
-)
-CHART_MARKER = "dharm-chart-"
-CHART_SELECTOR = "div[id^='dharm-chart-']"
-NOT_DRAWN_PREFIX = "Chart not drawn"  # what dharm.present.render writes into a div it cannot fill
-DRAW_TIMEOUT_MS = 20_000
-REFRESH_RE = re.compile(
-    r"""<meta[^>]*http-equiv=["']?refresh["']?[^>]*url=([^"'\s>]+)""", re.IGNORECASE
+from dharm.benchmark import PageMeasure, is_book_own, report_pages
+
+from browser_support import (
+    AXE_BLOCKING_IMPACTS,
+    AXE_CONTRAST_RULES,
+    AXE_JS,
+    CHART_MARKER,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DESKTOP,
+    DRAW_TIMEOUT_MS,
+    ELLIPSIS,
+    HTML_DIR,
+    LOCAL_HOSTS,
+    PHONE,
+    ROOT,
+    WIDTHS,
+    Visit,
+    book_pages,
+    raw_names,
+    serve,
+    visit,
 )
 
-# State of every chart div: drawn means a vega SVG with at least one mark element
-# (vega draws rect, symbol, line and area marks as <path>), or a non-empty canvas.
-CHART_STATE_JS = """(selector) => Array.from(document.querySelectorAll(selector), (el) => {
-  const svg = el.querySelector("svg.marks");
-  const marks = svg ? svg.querySelectorAll(
-    ".role-mark path, .role-mark rect, .role-mark circle, .role-mark line, " +
-    ".role-mark text, .role-mark image").length : 0;
-  const canvas = el.querySelector("canvas.marks");
-  const canvasDrawn = !!canvas && canvas.width > 0 && canvas.height > 0;
-  const text = el.textContent.trim();
-  return {id: el.id, svg: !!svg, marks: marks, drawn: marks > 0 || canvasDrawn,
-          failed: text.startsWith(%r), text: text.slice(0, 300)};
-})""" % NOT_DRAWN_PREFIX
-ALL_SETTLED_JS = f"(selector) => ({CHART_STATE_JS})(selector).every((c) => c.drawn || c.failed)"
+PAGES = book_pages()
+PAGE_WIDTHS = [(page, width) for page in PAGES for width in WIDTHS]
 
 
 def _require_build() -> None:
@@ -89,50 +82,12 @@ def _require_build() -> None:
         )
 
 
-def _pages_to_check() -> list[str]:
-    """Pages with chart divs, plus index.html and every notebook page, relative to _build/html."""
-    if not (HTML_DIR / "index.html").is_file():
-        return ["index.html"]  # the fixtures then fail with the build-first message
-    pages = {"index.html"}
-    for path in HTML_DIR.rglob("*.html"):
-        rel = path.relative_to(HTML_DIR).as_posix()
-        if rel.startswith(("_static/", "_sources/", "_images/")):
-            continue
-        if rel.startswith("notebooks/") or CHART_MARKER in path.read_text(
-            encoding="utf-8", errors="replace"
-        ):
-            pages.add(rel)
-    return sorted(pages)
-
-
-PAGES = _pages_to_check()
-
-
-def _is_theme_error(message: str) -> bool:
-    return any(known in message for known in THEME_ERRORS)
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Static file handler that keeps the test output free of access logs."""
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-
 @pytest.fixture(scope="module")
 def book_url() -> Iterator[str]:
     """Serve _build/html on a free 127.0.0.1 port for the whole module."""
     _require_build()
-    handler = functools.partial(_QuietHandler, directory=str(HTML_DIR))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serve(HTML_DIR) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -154,6 +109,34 @@ def browser() -> Iterator[Browser]:
             launched.close()
 
 
+@pytest.fixture(scope="module")
+def visited(browser: Browser, book_url: str) -> Callable[[str, int], Visit]:
+    """Each page at each width, opened once for the module (tests of one module share a worker)."""
+    if not AXE_JS.is_file():
+        pytest.fail(f"{AXE_JS} is missing (see tests/vendor/README.md)", pytrace=False)
+    cache: dict[tuple[str, int], Visit] = {}
+
+    def get(page: str, width: int) -> Visit:
+        if (page, width) not in cache:
+            # Desktop: the light theme and every WCAG 2 A/AA rule (about 10 s on a long chapter). Phone: the
+            # dark theme (which the theme shows readers whose system is dark) and the contrast rules only.
+            cache[page, width] = (visit(browser, book_url, page, width) if width == DESKTOP else
+                                  visit(browser, book_url, page, width, "dark", AXE_CONTRAST_RULES))
+        return cache[page, width]
+
+    return get
+
+
+def _fail(record: Visit, problems: list[str]) -> None:
+    if problems:
+        pytest.fail(f"{record.page} at {record.width} px ({record.final_url}):\n"
+                    + "\n".join(problems), pytrace=False)
+
+
+def _listed(title: str, items: list[str]) -> list[str]:
+    return [f"{title}:\n  " + "\n  ".join(items)] if items else []
+
+
 def test_book_has_charts() -> None:
     """The book shows at least one chart (each page's charts are checked below)."""
     _require_build()
@@ -169,80 +152,81 @@ def test_book_has_charts() -> None:
     )
 
 
+def test_every_kind_of_page_is_checked() -> None:
+    """The pages found in the build include the landing page, every notebook page, search and the index."""
+    _require_build()
+    notebooks = {f"notebooks/{p.stem}.html" for p in (ROOT / "notebooks").glob("*.ipynb")}
+    missing = ({"index.html", "intro.html", "search.html", "genindex.html"} | notebooks) - set(PAGES)
+    assert not missing, f"pages not found in {HTML_DIR}: {sorted(missing)}"
+
+
 @pytest.mark.parametrize("page_path", PAGES)
-def test_page_charts_draw_offline(browser: Browser, book_url: str, page_path: str) -> None:
-    """Every chart on the page draws from local scripts, with no outside request or error."""
-    blocked: list[str] = []
-    http_errors: list[str] = []
-    console_errors: list[str] = []
-    page_errors: list[str] = []
-    favicon = HTML_DIR / "favicon.ico"
+def test_page_charts_draw_offline(visited: Callable[[str, int], Visit], page_path: str) -> None:
+    """Every chart on the page draws from local scripts (desktop width)."""
+    record = visited(page_path, DESKTOP)
+    undrawn = [c for c in record.charts if not c["drawn"]]
+    _fail(record, _listed("charts not drawn", [
+        f"{c['id']}: svg={c['svg']} marks={c['marks']} text={c['text']!r}" for c in undrawn]))
 
-    def route(route: Route) -> None:
-        url = route.request.url
-        parts = urlsplit(url)
-        if parts.scheme in ("data", "blob", "about"):
-            route.continue_()
-        elif parts.hostname in LOCAL_HOSTS:
-            if parts.path == "/favicon.ico" and not favicon.is_file():
-                # Chromium asks for /favicon.ico by itself; the book does not reference it.
-                route.fulfill(status=204, body="")
-            else:
-                route.continue_()
-        else:
-            blocked.append(url)
-            route.abort()
 
-    context = browser.new_context()
-    context.set_default_timeout(30_000)
-    context.route("**/*", route)
-    page = context.new_page()
-    # vega reports charts it cannot draw properly (e.g. a log scale over zero) as "WARN ..." warnings
-    page.on("console", lambda msg: console_errors.append(msg.text)
-            if msg.type == "error" or (msg.type == "warning" and msg.text.startswith("WARN")) else None)
-    page.on("pageerror", lambda err: page_errors.append(err.message or str(err)))
-    page.on(
-        "response",
-        lambda resp: http_errors.append(f"{resp.status} {resp.url}") if resp.status >= 400 else None,
-    )
-    try:
-        url = urljoin(book_url, page_path)
-        html = (HTML_DIR / page_path).read_text(encoding="utf-8", errors="replace")
-        redirect = REFRESH_RE.search(html)  # e.g. index.html -> the root chapter
-        final_url = urljoin(url, redirect.group(1)) if redirect else url
-        page.goto(url, wait_until="commit")
-        page.wait_for_url(final_url, wait_until="load")
-        try:
-            page.wait_for_function(ALL_SETTLED_JS, arg=CHART_SELECTOR, timeout=DRAW_TIMEOUT_MS)
-        except PlaywrightTimeoutError:
-            pass  # the assertions below name the charts that did not draw
-        charts = page.evaluate(CHART_STATE_JS, CHART_SELECTOR)
-    finally:
-        context.close()
+@pytest.mark.parametrize(("page_path", "width"), PAGE_WIDTHS)
+def test_page_has_no_errors_or_failed_requests(visited: Callable[[str, int], Visit], page_path: str,
+                                               width: int) -> None:
+    """No request leaves localhost or fails, and the page logs no error (theme's, favicon's included)."""
+    record = visited(page_path, width)
+    favicon = [] if 200 <= record.favicon_status < 300 else [
+        f"the favicon (declared, else /favicon.ico) answers HTTP {record.favicon_status or 'nothing'}"]
+    _fail(record, favicon + _listed("requests left localhost (aborted)", record.blocked)
+          + _listed("local HTTP errors", record.http_errors)
+          + _listed("failed requests", record.failed_requests)
+          + _listed("page errors", record.page_errors)
+          + _listed("console errors", record.console_errors))
 
-    problems: list[str] = []
-    if blocked:
-        problems.append("requests left localhost (aborted):\n  " + "\n  ".join(blocked))
-    if http_errors:
-        problems.append("local HTTP errors:\n  " + "\n  ".join(http_errors))
-    unexpected_page_errors = [e for e in page_errors if not _is_theme_error(e)]
-    if unexpected_page_errors:
-        problems.append("page errors:\n  " + "\n  ".join(unexpected_page_errors))
-    unexpected_console = [e for e in console_errors if not _is_theme_error(e)]
-    if unexpected_console:
-        problems.append("console errors:\n  " + "\n  ".join(unexpected_console))
-    undrawn = [c for c in charts if not c["drawn"]]
-    if undrawn:
-        problems.append(
-            "charts not drawn:\n  "
-            + "\n  ".join(
-                f"{c['id']}: svg={c['svg']} marks={c['marks']} text={c['text']!r}" for c in undrawn
-            )
-        )
-    if problems:
-        pytest.fail(f"{page_path} ({final_url}):\n" + "\n".join(problems), pytrace=False)
-    drawn = sum(1 for c in charts if c["drawn"])
-    assert drawn == len(charts), f"{page_path}: {drawn} charts drawn of {len(charts)} chart divs"
+
+@pytest.mark.parametrize(("page_path", "width"), PAGE_WIDTHS)
+def test_page_has_no_serious_accessibility_violation(visited: Callable[[str, int], Visit], page_path: str,
+                                                     width: int) -> None:
+    """axe-core, run after the charts have drawn, finds no critical or serious violation.
+
+    At 1280 px in the light theme, of every WCAG 2 A/AA rule; at 390 px in the dark theme, of the contrast rules.
+    """
+    record = visited(page_path, width)
+    assert record.axe is not None
+    serious = [v for v in record.axe if v["impact"] in AXE_BLOCKING_IMPACTS]
+    _fail(record, _listed(f"axe violations ({record.color_scheme} theme, {record.axe_scope})", [
+        f"{v['id']} ({v['impact']}): {v['help']}; {len(v['targets'])} element(s):\n    "
+        + "\n    ".join(v["targets"][:10]) + ("\n    ..." if len(v["targets"]) > 10 else "")
+        for v in serious]))
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_page_does_not_scroll_sideways_on_a_phone(visited: Callable[[str, int], Visit], page_path: str) -> None:
+    """At 390 px the document is no wider than the viewport."""
+    record = visited(page_path, PHONE)
+    if record.scroll_width > record.client_width:
+        _fail(record, [f"the page scrolls sideways: scrollWidth {record.scroll_width} > "
+                       f"clientWidth {record.client_width}; elements reaching past the right edge: "
+                       + ", ".join(record.wide_elements)])
+
+
+@pytest.mark.parametrize(("page_path", "width"), PAGE_WIDTHS)
+def test_chart_and_table_text_is_whole_and_readable(visited: Callable[[str, int], Visit], page_path: str,
+                                                    width: int) -> None:
+    """No chart text is cut short with "…", and no chart text or table header is a raw column name."""
+    record = visited(page_path, width)
+    truncated = [f"{c['id']}: {t!r}" for c in record.charts for t in c["texts"] if ELLIPSIS in t]
+    raw_in_charts = [f"{c['id']}: {', '.join(names)}" for c in record.charts
+                     if (names := raw_names(c["texts"]))]
+    _fail(record, _listed("truncated chart text", truncated)
+          + _listed("raw column names in charts", raw_in_charts)
+          + _listed("raw column names in table headers", raw_names(record.table_headers)))
+
+
+@pytest.mark.parametrize(("page_path", "width"), PAGE_WIDTHS)
+def test_page_screenshot_is_saved(visited: Callable[[str, int], Visit], page_path: str, width: int) -> None:
+    """A full-page screenshot of the page is saved under _build/screenshots/<width>/ for human review."""
+    record = visited(page_path, width)
+    assert record.screenshot is not None and record.screenshot.stat().st_size > 0, record.screenshot
 
 
 HREF_RE = re.compile(r'<a\b[^>]*\bhref="([^"]+)"')
@@ -293,3 +277,32 @@ def test_every_page_is_in_the_navigation_and_search_finds_them(browser: Browser,
         assert any("04_disrupting_harm" in h for h in hits), hits
     finally:
         context.close()
+
+
+def test_benchmark_sorts_theme_files_from_the_books_own(tmp_path: Path) -> None:
+    """The page-weight benchmark counts pages, images and the book's own _static files as the book's, the rest as the theme's."""
+    static = tmp_path / "_static"
+    (static / "vendor").mkdir(parents=True)
+    (static / "vendor" / "vega.min.js").write_text("x")
+    (static / "dharm.css").write_text("x")
+    assert is_book_own("notebooks/02_ocsea.html", static) and is_book_own("searchindex.js", static)
+    assert is_book_own("_images/figure.png", static) and is_book_own("_static/vendor/vega.min.js", static)
+    assert is_book_own("_static/dharm.css", static)
+    assert not is_book_own("_static/styles/sphinx-book-theme.css", static)
+    assert not is_book_own("_static/vendor/fontawesome/webfonts/fa-solid-900.woff2", static)
+    assert not is_book_own("_static/scripts/bootstrap.js", static) and not is_book_own("_static/doctools.js", static)
+
+
+def test_benchmark_reports_targets_without_failing() -> None:
+    """Hand-made measures: 1.2 MB of own weight misses the 1 MB target, a 1.5 s chart misses the 1 s one."""
+    heavy = PageMeasure("notebooks/a.html", 3_200_000, 2_000_000, 830_000, 900.0, {"c1": 200.0, "c2": 1500.0})
+    light = PageMeasure("notebooks/b.html", 2_900_000, 2_000_000, 830_000, 800.0, {"c3": -50.0})
+    undrawn = PageMeasure("notebooks/c.html", 2_100_000, 2_000_000, 0, 700.0, {"c4": None})
+    assert heavy.own_bytes == 1_200_000 and heavy.slowest_ms == 1500.0
+    assert light.slowest_ms == -50.0 and undrawn.slowest_ms is None
+    out = io.StringIO()
+    report_pages([heavy, light, undrawn], out)
+    text = out.getvalue()
+    assert "chapter page <= theme + 1 MB: 2 of 3 chapter pages (over: notebooks/a.html)" in text
+    assert "within 1 s of load: 1 of 3 pages (slower: notebooks/a.html, notebooks/c.html)" in text
+    assert "not drawn" in text
