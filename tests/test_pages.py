@@ -62,6 +62,9 @@ def test_every_percentage_in_prose_is_one_the_report_prints(page, printed_percen
 def _visible_and_downloads(path: Path) -> str:
     html = path.read_text()
     downloads = [base64.b64decode(p).decode("utf-8", "replace") for p in re.findall(r"base64,([A-Za-z0-9+/=]+)\"", html)]
+    # the book's Sphinx extension writes each table's CSV beside the page (_data/...) and links it
+    downloads += [(path.parent / href).read_text(encoding="utf-8") for href in re.findall(r'<a download="[^"]+" href="([^"]+)"', html)
+                  if not href.startswith("data:")]
     text = re.sub(r"<script.*?</script>|<style.*?</style>", " ", html, flags=re.S)
     return re.sub(r"<[^>]+>", " ", text) + "\n".join(downloads)
 

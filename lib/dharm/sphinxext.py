@@ -9,13 +9,17 @@ Loaded by jupyter-book through ``sphinx.extra_extensions`` in ``_config.yml``. I
   ``references.bib``);
 * gives the theme a default colour mode (sphinx-book-theme leaves it empty and logs
   "Got invalid theme mode" on every page) and drops sphinx-thebe's scripts, which declare
-  ``THEBE_JS_URL`` twice (a page error) although the book never launches thebe.
+  ``THEBE_JS_URL`` twice (a page error) although the book never launches thebe;
+* keeps pages light: vega only where there are charts, tables' CSVs as files beside the page;
+* names three theme controls by their visible text, as accessibility checkers require.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
 import html
 import posixpath
+import re
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +38,15 @@ from .present.cite import PLACEHOLDER_RE, CitedItem, bibtex_entry, cite_block, t
 __all__ = ["setup"]
 
 THEME_MODE = "light"  # charts and tables are drawn for a light page
+CHART_MARK = 'class="dharm-chart"'
+VEGA_SCRIPTS = ("vendor/vega", "_static/vendor/vega")
+DATA_FOLDER = "_data"
+CSV_LINK_RE = re.compile(r'<a download="(?P<name>[^"]+)" href="data:text/csv;charset=utf-8;base64,(?P<payload>[A-Za-z0-9+/=]+)">')
+LABEL_FIXES = (
+    (re.compile(r'(<button class="btn search-button-field[^>]*?) aria-label="[^"]*"'), r"\1"),
+    (re.compile(r'(<i class="theme-switch [^>]*?)\s+title="[^"]*"'), r"\1"),
+    (re.compile(r'<summary aria-label="Toggle hidden content">'), "<summary>"),
+)
 
 
 def _book(app: Sphinx) -> BookCitation:
@@ -120,14 +133,64 @@ def _theme_mode(app: Sphinx, config: Any) -> None:
     config.html_context = {**(config.html_context or {}), "default_mode": THEME_MODE}
 
 
-def _drop_thebe(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
-    """Remove sphinx-thebe's two scripts: the book has no live code, and the config script is added twice."""
+def _lighten_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Load only what the page uses, and keep its data out of its HTML.
+
+    * sphinx-thebe's scripts and style go (the book has no live code; its config script is added twice);
+    * the vendored vega scripts (830 kB) load only on pages with charts;
+    * each table's CSV, embedded by the notebooks as a ``data:`` link, is written beside the page as a
+      file and linked, so a reader downloads it only when asked.
+    """
+    body = context.get("body", "")
     scripts = context.get("script_files")
-    if scripts is None:
+    if scripts is not None:
+        has_charts = CHART_MARK in body
+        def keep(script: Any) -> bool:
+            name = str(getattr(script, "filename", script) or "")
+            body = str(getattr(script, "attributes", {}).get("body", ""))
+            return ("THEBE_JS_URL" not in body and not name.endswith("sphinx-thebe.js")
+                    and (has_charts or not name.startswith(VEGA_SCRIPTS)))
+
+        scripts[:] = [s for s in scripts if keep(s)]
+    styles = context.get("css_files")
+    if styles is not None:
+        styles[:] = [c for c in styles if not str(getattr(c, "filename", c) or "").endswith("sphinx-thebe.css")]
+    if "data:text/csv" in body:
+        context["body"] = _csv_files(app, pagename, body)
+
+
+def _csv_files(app: Sphinx, pagename: str, body: str) -> str:
+    """Write each embedded CSV to ``_data/<page>/<file>`` under the output folder and link it there."""
+    folder = Path(app.outdir) / DATA_FOLDER / pagename
+
+    def to_file(match: re.Match) -> str:
+        name = posixpath.basename(html.unescape(match["name"]))
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(base64.b64decode(match["payload"]))
+        href = posixpath.relpath(f"{DATA_FOLDER}/{pagename}/{name}", posixpath.dirname(pagename) or ".")
+        return f'<a download="{match["name"]}" href="{html.escape(href, quote=True)}">'
+
+    return CSV_LINK_RE.sub(to_file, body)
+
+
+def _label_in_name(app: Sphinx, exception: Exception | None) -> None:
+    """Give three controls of the theme and myst-nb the name their visible text says (WCAG 2.5.3, axe
+    ``label-content-name-mismatch``): the search button, the colour-mode button's icons, hidden-code toggles."""
+    if exception is not None or app.builder.format != "html":
         return
-    kept = [s for s in scripts if "THEBE_JS_URL" not in str(getattr(s, "attributes", {}).get("body", ""))
-            and not str(s).endswith("sphinx-thebe.js")]
-    scripts[:] = kept
+    for path in Path(app.outdir).rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        fixed = label_in_name(text)
+        if fixed != text:
+            path.write_text(fixed, encoding="utf-8")
+
+
+def label_in_name(text: str) -> str:
+    """``text`` (a built page) with the three label fixes applied."""
+    for pattern, replacement in LABEL_FIXES:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def _citation_stamp() -> str:
@@ -144,7 +207,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("dharm_uncited_pages", ["references", "cite"], "html")
     app.connect("config-inited", _theme_mode)
     app.connect("doctree-resolved", _fill_placeholders)
-    app.connect("html-page-context", _drop_thebe)
+    app.connect("html-page-context", _lighten_page)
+    app.connect("build-finished", _label_in_name)
     app.add_directive("dharm-citation", CitationDirective)
     app.add_js_file("dharm-cite.js")
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
