@@ -10,7 +10,7 @@ EXECUTED := _build/executed/.stamp
 HTML := _build/html/index.html
 LEDGER := _build/reproduction.csv
 
-.PHONY: book test setup notebooks html ledger estimates synthetic benchmark lab variants check-variants clean
+.PHONY: book test setup notebooks html ledger estimates synthetic benchmark lab variants check-variants release clean
 
 setup: $(STAMP)
 $(STAMP): requirements.txt requirements-cff.txt lib/pyproject.toml
@@ -74,6 +74,12 @@ check-variants: variants
 
 benchmark: setup
 	$(BIN)/python -m dharm benchmark
+
+# Cut an edition: `make release VERSION=0.2.0` refuses a dirty tree or failing tests, stamps CITATION.cff,
+# keeps the ledger and estimates under _build/editions/<version>/, writes CHANGES.md and prints the tag to create.
+release: setup
+	@test -n "$(VERSION)" || { echo "usage: make release VERSION=x.y.z"; exit 2; }
+	$(BIN)/python -m dharm release $(VERSION)
 
 clean:
 	rm -rf _build

@@ -16,6 +16,8 @@ from .io.errors import DataValidationError
 from .io.microdata import check_survey_exports
 from .io.parameters import notebook_parameters, notebook_path, parse_value
 from .ledger import build_ledger, ledger_summary, write_ledger
+from .release import ReleaseRefused
+from .release import release as cut_release
 from .stats.store import estimate_store
 from .synthetic import generate, write
 from .variants import VARIANTS_DIR, build_variant
@@ -129,6 +131,18 @@ def synthetic(country: str = DEFAULT_COUNTRY, seed: int | None = None) -> None:
     """Regenerate the synthetic survey microdata from the published numbers and the assumptions."""
     for path in write(generate(country) if seed is None else generate(country, seed), country):
         typer.echo(f"wrote {path}")
+
+
+@app.command()
+def release(version: Annotated[str, typer.Argument(help="the new edition's version, e.g. 0.2.0")]) -> None:
+    """Cut an edition: refuses a dirty tree or failing tests; stamps CITATION.cff, keeps the ledger and estimates, writes CHANGES.md."""
+    try:
+        commands = cut_release(version)
+    except (ReleaseRefused, ValueError) as exc:
+        typer.echo(f"release refused: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"edition {version} stamped (CITATION.cff, CHANGES.md, editions/{version}.csv; "
+               f"_build/editions/{version}/). Commit and tag it:\n  {commands}")
 
 
 @app.command()

@@ -129,8 +129,17 @@ class CitationDirective(SphinxDirective):
 
 
 def _theme_mode(app: Sphinx, config: Any) -> None:
-    """pydata-sphinx-theme reads the default colour mode from ``html_context`` (not a theme option)."""
+    """pydata-sphinx-theme reads the default colour mode from ``html_context`` (not a theme option).
+    Every page's footer names the edition (version and release date from CITATION.cff)."""
     config.html_context = {**(config.html_context or {}), "default_mode": THEME_MODE}
+    config.html_theme_options = {**(config.html_theme_options or {}), "extra_footer": edition_footer(load_book_citation())}
+
+
+def edition_footer(book: BookCitation) -> str:
+    """``Edition 0.1.0, released 2026-11-28. How to cite.`` (HTML, links relative to the book's root are not
+    possible in a footer shared by pages at several depths, so the text names the page)."""
+    return (f'<p class="dharm-edition">Edition {html.escape(book.version)}, released {book.date_released.isoformat()}. '
+            f"Cite it as the <em>How to cite</em> page says.</p>")
 
 
 def _lighten_page(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
