@@ -227,3 +227,4 @@ def test_chart_html_carries_the_text_alternative_and_is_deterministic():
     assert '<p class="dharm-chart-description"' in html and "Asked to talk about sex: All 11% (95% CI 9-14)" in html
     assert "Source: CyberTip data provided by NCMEC" in html.split("</p>")[0]  # the subtitle too, without script
     assert 'class="dharm-chart" style="display:block;width:100%;max-width:100%;padding-right:0' in html
+    assert "new ResizeObserver" in html  # the chart follows its column's width, not only the window's

@@ -122,7 +122,16 @@ def _html_for_spec(spec: dict[str, Any]) -> str:
         "    return;\n"
         "  }\n"
         f"  var spec = {spec_js};\n"
-        f"  vegaEmbed(el, spec, {options_js}).catch(function (err) {{\n"
+        f"  vegaEmbed(el, spec, {options_js}).then(function (result) {{\n"
+        # vega-lite refits a container-wide chart on window resizes only; the column can also change
+        # width without one (a sidebar opening), so the chart follows its div's width too.
+        '    if (typeof ResizeObserver !== "function") { return; }\n'
+        "    var last = el.clientWidth;\n"
+        "    new ResizeObserver(function () {\n"
+        "      var width = el.clientWidth;\n"
+        "      if (width > 0 && width !== last) { last = width; result.view.width(width).runAsync(); }\n"
+        "    }).observe(el);\n"
+        "  }).catch(function (err) {\n"
         '    el.textContent = "Chart not drawn: " + err;\n'
         '    console.error("dharm chart " + id + ": " + err);\n'
         "  });\n"
