@@ -177,6 +177,25 @@ def value_labels(frame: pd.DataFrame, x: str, encoding: dict, tooltip: list[alt.
     return layers
 
 
+def bar_bands(frame: pd.DataFrame, order: list[str], groups: list[str]) -> tuple[list[str], dict[str, list[str]]]:
+    """The bands of a bar chart, top to bottom, and the axis label of each row.
+
+    One band per bar (``frame["Bar"]``), rows in ``order`` and bars in ``groups`` order, so a row
+    has only the bars it has. A row whose wrapped label is taller than its bars gets empty bands
+    below them; an empty band separates rows. The label sits at the row's first band.
+    """
+    bands, labels = [], {}
+    for n, indicator in enumerate(order):
+        bars = [f"{indicator} | {g}" for g in groups if f"{indicator} | {g}" in set(frame["Bar"])]
+        lines = wrap(indicator, LABEL_WIDTH)
+        labels[bars[0]] = lines
+        needed = math.ceil((LINE_HEIGHT * len(lines) + 2) / BAR)
+        bands += bars + [f"{indicator} | (space {i})" for i in range(max(0, needed - len(bars)))]
+        if n < len(order) - 1:
+            bands.append(f"{indicator} | (gap)")
+    return bands, labels
+
+
 def bar_chart(table: pd.DataFrame, title: str, subtitle: list[str], rules: ReportingRules,
               kind: str = "bars") -> alt.LayerChart:
     """Horizontal bars with CIs, one colour per group, each bar labelled with its group and value,
@@ -194,8 +213,11 @@ def bar_chart(table: pd.DataFrame, title: str, subtitle: list[str], rules: Repor
     colour = alt.Color("Group:N", sort=groups, scale=alt.Scale(domain=groups, range=(PALETTE * 2)[: len(groups)]),
                        legend=alt.Legend(title=None, orient="top", columns=legend_columns(groups))
                        if several else None)
-    y = alt.Y("Indicator:N", sort=order, title=None, axis=alt.Axis(labelExpr=wrapped_labels(order)))
-    y_offset = alt.YOffset("Group:N", sort=groups)
+    frame["Bar"] = [f"{i} | {g}" for i, g in zip(frame["Indicator"], frame["Group"])]
+    bands, axis_labels = bar_bands(frame, order, groups)
+    y = alt.Y("Bar:N", title=None, scale=alt.Scale(domain=bands, paddingInner=0.1, paddingOuter=0),
+              axis=alt.Axis(labelExpr=f"{json.dumps(axis_labels, ensure_ascii=False, sort_keys=True)}[datum.label] || ''",
+                            ticks=False, labelBaseline="top", labelOffset=-(BAR // 2) + 1, domain=True))
     tooltip = tooltips("Indicator", "Group", ("Estimate (%)", ".1f"), ("CI low", ".1f"), ("CI high", ".1f"),
                        ("Unweighted n", ","), ("Published (%)", ".1f"), "Status")
     big = frame[~frame["small_base"]]
@@ -208,18 +230,16 @@ def bar_chart(table: pd.DataFrame, title: str, subtitle: list[str], rules: Repor
                     "stroke": alt.condition("datum.modelled", alt.value(INK), alt.value(None))}
     bars = base.mark_bar(height={"band": 0.9}, opacity=0.95).encode(
         x=alt.X("Estimate (%):Q", scale=alt.Scale(domain=[0, 100]), title=f"% (bars: estimate; lines: {rules.confidence:.0%} CI)"),
-        y=y, yOffset=y_offset, color=colour, tooltip=tooltip, **modelled)
-    ci = base.mark_rule(color=INK, aria=False).encode(x="CI low:Q", x2="CI high:Q", y=y, yOffset=y_offset, tooltip=tooltip)
+        y=y, color=colour, tooltip=tooltip, **modelled)
+    ci = base.mark_rule(color=INK, aria=False).encode(x="CI low:Q", x2="CI high:Q", y=y, tooltip=tooltip)
     published = alt.Chart(big[big["Published (%)"].notna()]).mark_tick(
         color="black", thickness=2.5, size=14, stroke="white", strokeWidth=0.75, aria=False).encode(
-        x="Published (%):Q", y=y, yOffset=y_offset, tooltip=tooltip)
-    labels = value_labels(frame, "Label at", {"y": y, "yOffset": y_offset},
+        x="Published (%):Q", y=y, tooltip=tooltip)
+    labels = value_labels(frame, "Label at", {"y": y},
                           tooltips("Indicator", "Group", "Count", ("Unweighted n", ","), ("Published (%)", ".1f"), "Status"))
     layers = [bars, ci, published, *labels]
-    per_row = frame.groupby("Indicator").size().max() if len(frame) else 1
-    row = max(BAR * per_row, LINE_HEIGHT * line_count(order) + 4)
     heading = sentence(title) + (f" Groups: {', '.join(groups)}" if several else "")
-    return container(alt.layer(*layers), chart_title(title, subtitle), max(60, row * len(order)),
+    return container(alt.layer(*layers), chart_title(title, subtitle), max(60, BAR * len(bands)),
                      describe_bars(frame, heading, rules.confidence, rows=order, groups=groups))
 
 
