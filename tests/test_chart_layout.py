@@ -11,7 +11,11 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser
 
-from test_browser import CHART_MARKER, HTML_DIR, book_url, browser  # noqa: F401 (fixtures)
+import test_browser
+from test_browser import CHART_MARKER, HTML_DIR
+
+book_url = test_browser.book_url  # the built book served on 127.0.0.1 (fixture)
+browser = test_browser.browser  # headless Debian chromium (fixture)
 
 WIDTHS = (1280, 390)
 CHART_PAGES = sorted(p.relative_to(HTML_DIR).as_posix() for p in (HTML_DIR / "notebooks").glob("*.html")
@@ -37,7 +41,7 @@ LAYOUT_JS = r"""() => ({
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("page_path", CHART_PAGES)
-def test_charts_fill_the_column_without_truncation(browser: Browser, book_url: str, page_path: str, width: int) -> None:  # noqa: F811
+def test_charts_fill_the_column_without_truncation(browser: Browser, book_url: str, page_path: str, width: int) -> None:
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     try:

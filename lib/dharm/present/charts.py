@@ -220,8 +220,7 @@ def bar_chart(table: pd.DataFrame, title: str, subtitle: list[str], rules: Repor
                             ticks=False, labelBaseline="top", labelOffset=-(BAR // 2) + 1, domain=True))
     tooltip = tooltips("Indicator", "Group", ("Estimate (%)", ".1f"), ("CI low", ".1f"), ("CI high", ".1f"),
                        ("Unweighted n", ","), ("Published (%)", ".1f"), "Status")
-    big = frame[~frame["small_base"]]
-    small = frame[frame["small_base"]]
+    big = frame[~frame["small_base"]]  # small bases are drawn as their counts (labels), not as bars
     base = alt.Chart(big)
     modelled = {}  # faded, dashed bars for modelled values (only built when some are shown: conditions are slow)
     if big["modelled"].any():
