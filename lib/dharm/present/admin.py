@@ -3,7 +3,6 @@ numbers beside their recomputation, and published counts glued for prose."""
 from __future__ import annotations
 
 import html
-import textwrap
 
 import pandas as pd
 
@@ -20,6 +19,16 @@ from .unpublished import or_not_published
 
 ADMIN_LABELS = {"year": "Year", "category": "Category", "measure": "Measure", "value": "Count"}
 DERIVED_ORDER = {"disagrees": 0, "not recomputable": 1, "agrees": 2}
+#: The report's words for the measures of admin_counts.csv that figures draw side by side (as its tables head them).
+MEASURE_LABELS = {"cybertip_reports": "CyberTip reports", "unique_upload_ips": "Unique upload IP addresses",
+                  "p2p_ip_addresses": "IP addresses", "p2p_guids": "Globally unique identifiers",
+                  "referrals": "Referrals", "entry_denials": "Entry denials", "hotline_reports": "Hotline reports",
+                  "reports": "Reports"}
+
+
+def measure_label(measure: str) -> str:
+    """A measure in the report's words; an unlisted identifier becomes words ("entry_denials": "Entry denials")."""
+    return MEASURE_LABELS.get(measure, measure.replace("_", " ").capitalize())
 
 
 @or_not_published
@@ -36,8 +45,9 @@ def show_admin_figure(data: CountryData, figure_id: str) -> pd.DataFrame:
     cites = (spec.get("cites") or "").split(";") + [data.metadata.report.bibkey or ""]
     show_html(anchor_html(figure_id), cite_placeholder(figure_id, title, spec["label"], data.metadata.report.short))
     scale = " Symmetric-log scale." if spec["log_scale"] == "true" else ""
-    show_chart(count_chart(rows, ADMIN_LABELS[spec["x"]], "Count", ADMIN_LABELS[spec["colour"]], title,
-                           textwrap.wrap(source + scale + " Cells printed blank are not drawn.", 95),
+    drawn = rows.assign(Measure=rows["Measure"].map(measure_label))
+    show_chart(count_chart(drawn, ADMIN_LABELS[spec["x"]], "Count", ADMIN_LABELS[spec["colour"]], title,
+                           [source + scale + " Cells printed blank are not drawn."],
                            log_scale=spec["log_scale"] == "true", x_title=""))
     wide = wide_table(counts, spec["table_id"], spec["measures"].split(";"))
     row_label = "Measure" if set(wide.index) <= set(counts["measure"]) else "Category"

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import html
-import textwrap
 
 import pandas as pd
 
@@ -60,7 +59,7 @@ def show_distribution(data: CountryData, question_ids: list[str], title: str, mi
     drawn, table = distribution(frontline, question_ids, min_base)
     if not drawn.empty:
         n = f"n = {int(drawn['base_n'].max())}" if drawn["base_n"].notna().any() else "number who answered not published"
-        subtitle = textwrap.wrap(f"Base: frontline social-service workers, {n}. {FRONTLINE_NOTE} {source}", 95)
+        subtitle = [f"Base: frontline social-service workers, {n}. {FRONTLINE_NOTE} {source}"]
         show_chart(distribution_chart(drawn, title, subtitle))
     anchors = "".join(anchor_html(q) for q in dict.fromkeys(question_ids))
     first = chosen.iloc[0]

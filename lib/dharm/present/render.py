@@ -10,6 +10,11 @@ outputs byte-for-byte between runs, so neither is acceptable here. Instead:
 * each chart is an HTML fragment whose id is derived from a hash of its spec and
   whose script only calls that global ``vegaEmbed``.
 
+Charts fill the page's content column (their specs say ``width: "container"``; the div
+is made 100% wide here). Each chart's text alternative (its spec's ``description``) is
+drawn by vega as the SVG's ``aria-label`` and is also written beside the div, in a
+visually hidden paragraph, so screen readers and search engines have it without script.
+
 :func:`show_chart` also attaches Altair's own Vega-Lite mimetype, so front ends that
 have a Vega-Lite renderer (JupyterLab) can draw the chart without the vendored scripts.
 The book picks ``text/html`` through ``nb_render_priority`` and ignores the other.
@@ -18,6 +23,7 @@ The book picks ``text/html`` through ``nb_render_priority`` and ignores the othe
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 from typing import Any
 
@@ -79,9 +85,21 @@ def chart_id(spec: dict[str, Any]) -> str:
     return f"dharm-chart-{digest[:12]}"
 
 
+#: Visually hidden but read by screen readers (the usual "sr-only" rules), inline so no stylesheet is needed.
+_HIDDEN_STYLE = ("position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;"
+                 "clip:rect(0,0,0,0);white-space:normal;border:0")
+#: The chart's div spans the content column (vega-embed's stylesheet would shrink it to fit and pad it 38 px
+#: for its actions button, which instead overlays the top right corner, where titles wrapped for a phone never reach).
+_DIV_STYLE = "display:block;width:100%;max-width:100%;padding-right:0"
+
+
 def _html_for_spec(spec: dict[str, Any]) -> str:
     """Build the HTML fragment for an already-computed spec."""
     element_id = chart_id(spec)
+    subtitle = spec.get("title", {}).get("subtitle", []) if isinstance(spec.get("title"), dict) else []
+    description = " ".join([spec.get("description", "")] + ([subtitle] if isinstance(subtitle, str) else list(subtitle))).strip()
+    alt_text = (f'<p class="dharm-chart-description" id="{element_id}-description" style="{_HIDDEN_STYLE}">'
+                f"{html.escape(description)}</p>\n") if description else ""
     id_js = json.dumps(element_id)
     spec_js = _script_safe(_canonical_json(spec))
     options_js = _canonical_json(EMBED_OPTIONS)
@@ -90,7 +108,8 @@ def _html_for_spec(spec: dict[str, Any]) -> str:
     # shown twice on one page (two elements with one id) still draws twice; it falls
     # back to getElementById where currentScript is unavailable.
     return (
-        f'<div id="{element_id}" class="dharm-chart"></div>\n'
+        alt_text
+        + f'<div id="{element_id}" class="dharm-chart" style="{_DIV_STYLE}"></div>\n'
         "<script>\n"
         "(function () {\n"
         f"  var id = {id_js};\n"
@@ -103,7 +122,16 @@ def _html_for_spec(spec: dict[str, Any]) -> str:
         "    return;\n"
         "  }\n"
         f"  var spec = {spec_js};\n"
-        f"  vegaEmbed(el, spec, {options_js}).catch(function (err) {{\n"
+        f"  vegaEmbed(el, spec, {options_js}).then(function (result) {{\n"
+        # vega-lite refits a container-wide chart on window resizes only; the column can also change
+        # width without one (a sidebar opening), so the chart follows its div's width too.
+        '    if (typeof ResizeObserver !== "function") { return; }\n'
+        "    var last = el.clientWidth;\n"
+        "    new ResizeObserver(function () {\n"
+        "      var width = el.clientWidth;\n"
+        "      if (width > 0 && width !== last) { last = width; result.view.width(width).runAsync(); }\n"
+        "    }).observe(el);\n"
+        "  }).catch(function (err) {\n"
         '    el.textContent = "Chart not drawn: " + err;\n'
         '    console.error("dharm chart " + id + ": " + err);\n'
         "  });\n"

@@ -3,7 +3,6 @@ the published values (with the design effect), a CSV of the data, and glued numb
 from __future__ import annotations
 
 import html
-import textwrap
 
 import pandas as pd
 
@@ -22,9 +21,6 @@ from .prose import glue_numbers, glue_text
 from .render import show_chart
 from .tables import anchor_html, download_link, html_table, readable_name, show_html, show_table
 from .unpublished import or_not_published
-
-SUBTITLE_WIDTH = 95  # characters per subtitle line of a chart
-
 
 def published_text(percent, qualifier: str, count) -> str:
     """The report's value as printed: a percentage (with its hedge) and/or a count of children."""
@@ -85,8 +81,9 @@ def show_figure(data: CountryData, figure_id: str, rules: ReportingRules,
     published = data.published
     rows = published[published["indicator_id"].isin(shown["indicator_id"]) & published["value"].notna()]
     source = source_line(data, spec["label"], rows["source"] if "source" in rows else ())
-    subtitle = textwrap.wrap(f"Base: {spec['base']}. Unweighted n = {n_total}. Black ticks: published values. "
-                             f"Bases under {rules.min_base} are shown as counts.{modelled_note} {source}", SUBTITLE_WIDTH)
+    ticks = "" if spec["chart"] == "heatmap" else " Black ticks: published values."
+    subtitle = [f"Base: {spec['base']}. Unweighted n = {n_total}.{ticks} "
+                f"Bases under {rules.min_base} are shown as counts.{modelled_note} {source}"]
     show_html(anchor_html(figure_id),
               cite_placeholder(figure_id, title, report_ref(spec["label"], spec["section"]), data.metadata.report.short))
     chart = heatmap_chart(table, title, subtitle, rules) if spec["chart"] == "heatmap" else bar_chart(table, title, subtitle, rules, spec["chart"])
