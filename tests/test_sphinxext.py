@@ -68,3 +68,8 @@ def test_built_pages_load_vega_only_with_charts_and_link_their_csv_files() -> No
         for href in re.findall(r'<a download="[^"]+" href="([^"]+)"', text):
             assert (path.parent / href).is_file(), (path.name, href)
     assert with_charts >= 4
+
+
+def test_bibliography_entries_are_list_items() -> None:
+    entry = '<div role="list" class="citation-list">\n<div class="citation" id="ref-iwf-2021" role="doc-biblioentry">'
+    assert label_in_name(entry) == '<div role="list" class="citation-list">\n<div class="citation" id="ref-iwf-2021" role="listitem">'

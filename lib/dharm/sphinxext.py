@@ -46,6 +46,8 @@ LABEL_FIXES = (
     (re.compile(r'(<button class="btn search-button-field[^>]*?) aria-label="[^"]*"'), r"\1"),
     (re.compile(r'(<i class="theme-switch [^>]*?)\s+title="[^"]*"'), r"\1"),
     (re.compile(r'<summary aria-label="Toggle hidden content">'), "<summary>"),
+    # docutils marks bibliography entries doc-biblioentry (deprecated) inside role="list" (axe aria-required-children)
+    (re.compile(r'(<div class="citation" id="[^"]*") role="doc-biblioentry"'), r'\1 role="listitem"'),
 )
 
 
@@ -185,7 +187,8 @@ def _csv_files(app: Sphinx, pagename: str, body: str) -> str:
 
 def _label_in_name(app: Sphinx, exception: Exception | None) -> None:
     """Give three controls of the theme and myst-nb the name their visible text says (WCAG 2.5.3, axe
-    ``label-content-name-mismatch``): the search button, the colour-mode button's icons, hidden-code toggles."""
+    ``label-content-name-mismatch``): the search button, the colour-mode button's icons, hidden-code toggles;
+    and give bibliography entries the list-item role their list requires."""
     if exception is not None or app.builder.format != "html":
         return
     for path in Path(app.outdir).rglob("*.html"):

@@ -123,6 +123,9 @@ def _html_for_spec(spec: dict[str, Any]) -> str:
         "  }\n"
         f"  var spec = {spec_js};\n"
         f"  vegaEmbed(el, spec, {options_js}).then(function (result) {{\n"
+        # vega-embed's actions menu opens from an icon-only <summary>: give it a name (axe summary-name).
+        '    var menu = el.querySelector("details > summary");\n'
+        '    if (menu) { menu.setAttribute("aria-label", "Save this chart as SVG or PNG"); }\n'
         # vega-lite refits a container-wide chart on window resizes only; the column can also change
         # width without one (a sidebar opening), so the chart follows its div's width too.
         '    if (typeof ResizeObserver !== "function") { return; }\n'
