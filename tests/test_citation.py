@@ -159,6 +159,8 @@ def test_built_pages_offer_citations_for_pages_and_figures() -> None:
     block = block[:block.index("</details>")]
     assert "Figure 15: CyberTips concerning suspected child sexual exploitation in Cambodia" in block
     assert "Based on Figure 15 of" in block
+    title = yaml.safe_load((REPO_ROOT / "_config.yml").read_text(encoding="utf-8"))["title"]
+    assert f"In <em>{html.escape(title)}</em>, version" in block, "the citation names the book by its title"
     assert 'href="../references.html#ref-ncmec-cybertipline"' in ocsea
 
 

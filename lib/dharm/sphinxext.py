@@ -54,7 +54,8 @@ LABEL_FIXES = (
 def _book(app: Sphinx) -> BookCitation:
     """The book's citation, titled as this build is (a variant book has its own title in _config.yml)."""
     book = load_book_citation()
-    return book.model_copy(update={"title": app.config.project}) if app.config.project else book
+    title = app.config.html_title  # jupyter-book sets the book's title there (``project`` stays Sphinx's default)
+    return book.model_copy(update={"title": title}) if title else book
 
 
 def _absolute(app: Sphinx) -> bool:

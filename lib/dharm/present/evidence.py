@@ -61,11 +61,13 @@ def show_distribution(data: CountryData, question_ids: list[str], title: str, mi
         n = f"n = {int(drawn['base_n'].max())}" if drawn["base_n"].notna().any() else "number who answered not published"
         subtitle = [f"Base: frontline social-service workers, {n}. {FRONTLINE_NOTE} {source}"]
         show_chart(distribution_chart(drawn, title, subtitle))
-    anchors = "".join(anchor_html(q) for q in dict.fromkeys(question_ids))
+    first_id, *other_ids = dict.fromkeys(question_ids)
     first = chosen.iloc[0]
     ref = first["figure"] if isinstance(first["figure"], str) and first["figure"] else report_ref("", first["section"])
     cites = source_bibkeys(data.metadata, chosen["source"] if "source" in chosen else ())
-    show_html(anchors, cite_placeholder(question_ids[0], title, ref, data.metadata.report.short),
+    # the citation follows the anchor it cites; the other questions' anchors (link targets) come after it
+    show_html(anchor_html(first_id), cite_placeholder(first_id, title, ref, data.metadata.report.short),
+              "".join(anchor_html(q) for q in other_ids),
               html_table(distribution_for_readers(table), f"{title}: answers as published",
                          note=f"{html.escape(FRONTLINE_NOTE)} {html.escape(source)}{references_html(cites)}"))
     words = frontline[frontline["question_id"].isin(question_ids) & frontline["value"].isna()]
