@@ -10,7 +10,7 @@ EXECUTED := _build/executed/.stamp
 HTML := _build/html/index.html
 LEDGER := _build/reproduction.csv
 
-.PHONY: book test setup notebooks html ledger estimates synthetic benchmark lab variants check-variants release clean
+.PHONY: book test setup notebooks html ledger estimates synthetic benchmark lab serve variants check-variants release clean
 
 setup: $(STAMP)
 $(STAMP): requirements.txt requirements-cff.txt lib/pyproject.toml
@@ -64,6 +64,12 @@ test: setup $(HTML) $(LEDGER)
 lab: setup
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (dharm)" >/dev/null
 	$(BIN)/jupyter lab notebooks/
+
+# Preview the built book (run `make book` first) on this machine only: http://127.0.0.1:$(PORT)/ (`make serve PORT=8001`).
+PORT ?= 8000
+serve:
+	@test -f $(HTML) || { echo "no book in _build/html: run make book first"; exit 1; }
+	$(PYTHON) -m http.server $(PORT) --directory _build/html --bind 127.0.0.1
 
 # Whole books with other parameters or another country's data, from variants/*.yml, into _build/variants/<name>/html.
 variants: setup

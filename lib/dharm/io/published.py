@@ -44,6 +44,12 @@ SIZE_CHECK = r"survey:(children|caregivers)|frontline:base_n|admin:[^:]+:[^:]+:[
 CELL = re.compile(r"\{([^{}]+)\}")  # a cell of admin_counts.csv inside a formula
 PLACEHOLDER = re.compile(r"\{([a-z0-9_]+)\}")  # a number of chapter4_numbers.csv inside a statement
 TYPED_PERCENT = re.compile(r"\d+(\.\d+)?\s?%")
+# Where the report prints a number (the `figure` column): a number the report prints, or a panel it leaves unnumbered,
+# named by the title figures.csv gives it and the section it is printed in (never an invented number).
+PANEL_PLACE = re.compile(r"panel: (?P<title>.+) \(section (?P<section>\d+(\.\d+)*)\)")
+PLACE = (r"Figure \d+|Figures \d+(-\d+)?(, \d+(-\d+)?)*|" + PANEL_PLACE.pattern.replace("?P<title>", "").replace("?P<section>", "")
+         + r"|panels on .+ \(sections .+\)")
+PLACE_TEXT = "empty, 'Figure 6', 'Figures 3-5, 7-12', or 'panel: <title of figures.csv> (section <its section>)'"
 
 Tables = dict[str, pd.DataFrame]
 
@@ -173,8 +179,9 @@ def _survey_estimates(t: Tables) -> pa.DataFrameSchema:
     return pa.DataFrameSchema({
         "indicator_id": text(), "respondent": text(), "wording": text(), "breakdown": choice(BREAKDOWNS), "group": text(),
         "value": number(lo=0, required=False), "unit": choice(UNITS), "qualifier": choice(QUALIFIERS, required=False),
-        "base": text(required=False), "base_n": number(lo=1, required=False), "section": text(), "figure": text(required=False),
+        "base": text(required=False), "base_n": number(lo=1, required=False), "section": text(), "figure": _place_column(),
         "note": text(required=False)}, checks=[
+        _panels_named(t),
         row_rule("indicator_id", lambda d: d["indicator_id"].map(lambda i: stem(i) in known or i.startswith("sample_")),
                  "an indicator defined in data/codebook/indicators.csv (or a sample_ size)"),
         row_rule("group", lambda d: _per_row(d, lambda r: r.group in GROUPS.get(r.breakdown, ())),
@@ -187,6 +194,17 @@ def _survey_estimates(t: Tables) -> pa.DataFrameSchema:
         _one_value(["indicator_id", "group", "unit"],
                    lambda d: _per_row(d, lambda r: inconsistent(r.indicator_id, r.breakdown, r.group))),
     ])
+
+
+def _place_column() -> pa.Column:
+    return matching(PLACE, PLACE_TEXT, required=False)
+
+
+def _panels_named(t: Tables) -> pa.Check:
+    """A `figure` cell naming a panel names a row of figures.csv by its title and section."""
+    panels = set(zip(t["figures"]["title"], t["figures"]["section"]))
+    named = lambda place: (m := PANEL_PLACE.fullmatch(place)) is None or (m["title"], m["section"]) in panels  # noqa: E731
+    return row_rule("figure", lambda d: d["figure"].map(named), "a panel named by the title and section of a row of figures.csv")
 
 
 def _figures(t: Tables) -> pa.DataFrameSchema:
@@ -214,8 +232,9 @@ def _rank_orders(t: Tables) -> pa.DataFrameSchema:
 
 
 def _known_gaps(t: Tables) -> pa.DataFrameSchema:
-    return pa.DataFrameSchema({"section": text(), "figure": text(required=False), "indicator_id": text(), "breakdown": text(),
-                               "group": text(), "kind": text(), "description": text("a reason for the gap")})
+    return pa.DataFrameSchema({"section": text(), "figure": _place_column(), "indicator_id": text(), "breakdown": text(),
+                               "group": text(), "kind": text(), "description": text("a reason for the gap")},
+                              checks=[_panels_named(t)])
 
 
 def _pooled(t: Tables) -> pa.DataFrameSchema:
@@ -313,6 +332,18 @@ def _definitions(t: Tables) -> pa.DataFrameSchema:
                               checks=[_unique("term")])
 
 
+def _lost_figures(t: Tables) -> pa.DataFrameSchema:
+    drawn = set(t["figures"]["figure_id"]) | set(t["admin_figures"]["figure_id"])
+    return pa.DataFrameSchema({
+        "figure_id": text(unique=True), "chapter": text(), "section": matching(r"\d+(\.\d+)*", "a section number such as 1.3.3"),
+        "label": matching(r"Figure \d+", "the report's figure number, e.g. Figure 14"), "title": text(),
+        "kind": choice(("diagram", "chart", "map", "photograph")), "shows": text("what the figure shows, in the book's words"),
+        "survived": text("what of the figure survived the conversion (e.g. its caption)")}, checks=[
+        _unique("figure_id"),
+        row_rule("figure_id", lambda d: ~d["figure_id"].isin(drawn), "an id that figures.csv and admin_figures.csv do not use"),
+    ])
+
+
 def _context(t: Tables) -> pa.DataFrameSchema:
     return pa.DataFrameSchema({
         "item_id": text(), "panel": text(), "item": text(), "value": number(required=False), "unit": text(required=False),
@@ -407,12 +438,12 @@ def _as_int(column: str) -> Callable[[pd.DataFrame], pd.DataFrame]:
 
 
 TABLES: dict[str, TableSpec] = {
-    "survey_estimates": TableSpec("survey_estimates.csv", _survey_estimates, depends=("known_gaps",), needs_indicators=True,
+    "survey_estimates": TableSpec("survey_estimates.csv", _survey_estimates, depends=("known_gaps", "figures"), needs_indicators=True,
                                   sourced=True),
     "figures": TableSpec("figures.csv", _figures, needs_indicators=True, finish=lambda f: f.set_index("figure_id", drop=False),
                          sourced=True),
     "rank_orders": TableSpec("rank_orders.csv", _rank_orders, needs_indicators=True),
-    "known_gaps": TableSpec("known_gaps.csv", _known_gaps, sourced=True),
+    "known_gaps": TableSpec("known_gaps.csv", _known_gaps, depends=("figures",), sourced=True),
     "pooled_statements": TableSpec("pooled_statements.csv", _pooled, sourced=True),
     "admin_counts": TableSpec("admin_counts.csv", _admin_counts, finish=_finish_admin_counts),
     "admin_derived": TableSpec("admin_derived.csv", _admin_derived, depends=("admin_counts",)),
@@ -423,6 +454,8 @@ TABLES: dict[str, TableSpec] = {
     "research_activities": TableSpec("research_activities.csv", _research_activities),
     "definitions": TableSpec("definitions.csv", _definitions),
     "context": TableSpec("context.csv", _context),
+    "lost_figures": TableSpec("lost_figures.csv", _lost_figures, depends=("figures", "admin_figures"),
+                              finish=lambda f: f.set_index("figure_id", drop=False)),
     "legislation": TableSpec("legislation.csv", _legislation),
     "policies": TableSpec("policies.csv", _policies, finish=_finish_policies),
     "chapter4_numbers": TableSpec("chapter4_numbers.csv", _chapter4_numbers),
