@@ -11,7 +11,6 @@ import html
 import json
 import re
 import unicodedata
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader

@@ -15,7 +15,6 @@ from __future__ import annotations
 import functools
 import html
 import http.server
-import posixpath
 import shutil
 import threading
 import time
