@@ -180,7 +180,7 @@ def print_page(page: Page, url: str, out: Path, book: BookCitation, docname: str
     cited_url = baseurl.rstrip("/") + "/" + ("" if whole_book else path) if baseurl else path
     page.evaluate(PREPARE_JS, [edition_html(book, title, cited_url, whole_book), baseurl])
     page.emulate_media(media="print")
-    left = html.escape(f"{book.title}, version {book.version} \u2014 {title}")
+    left = html.escape(f"{book.title}, version {book.version}" + (f" \u2014 {title}" if title != book.title else ""))
     page.pdf(path=str(out), print_background=True, display_header_footer=True, header_template="<span></span>",
              footer_template=FOOTER.format(left=left), tagged=True, outline=True, **PAPER)
     return title, charts
