@@ -10,7 +10,7 @@ EXECUTED := _build/executed/.stamp
 HTML := _build/html/index.html
 LEDGER := _build/reproduction.csv
 
-.PHONY: book test setup notebooks html ledger estimates synthetic benchmark lab serve variants check-variants release clean
+.PHONY: book test setup notebooks html ledger estimates synthetic benchmark lab serve variants check-variants pdf check-pdf release clean
 
 setup: $(STAMP)
 $(STAMP): requirements.txt requirements-cff.txt lib/pyproject.toml
@@ -77,6 +77,14 @@ variants: setup
 
 check-variants: variants
 	$(BIN)/python -m pytest -m variant_books tests/test_variant_books.py
+
+# The book in print: each page and the whole book as PDF from the built HTML (headless chromium), into
+# _build/pdf/ and _build/html/_pdf/, where each page's Download menu links them. Checked by `make check-pdf`.
+pdf: setup $(HTML)
+	$(BIN)/python -m dharm pdf
+
+check-pdf: pdf
+	$(BIN)/python -m pytest -m pdf_books tests/test_pdf.py
 
 benchmark: setup
 	$(BIN)/python -m dharm benchmark

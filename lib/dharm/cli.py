@@ -1,4 +1,4 @@
-"""Commands that build the book's parts: estimates, notebooks, ledger, synthetic data, benchmark."""
+"""Commands that build the book's parts: estimates, notebooks, ledger, synthetic data, PDFs, benchmark."""
 from __future__ import annotations
 
 import sys
@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from .benchmark import run_benchmark
 from .build import RunFailed, build_notebooks, run_notebook
@@ -16,6 +17,7 @@ from .io.errors import DataValidationError
 from .io.microdata import check_survey_exports
 from .io.parameters import notebook_parameters, notebook_path, parse_value
 from .ledger import build_ledger, ledger_summary, write_ledger
+from .pdf import BOOK_PDF, PDF_DIR, ChartsNotDrawn, join_pdfs, publish_pdfs, render_pdfs, toc_docnames
 from .release import ReleaseRefused
 from .release import release as cut_release
 from .stats.store import estimate_store
@@ -164,3 +166,31 @@ def variant(names: Annotated[list[str] | None, typer.Argument(help="variants (fi
             raise typer.Exit(1) from None
         ran = sum(o.status == "executed" for o in outcomes)
         typer.echo(f"variant {name}: {html_dir.relative_to(REPO_ROOT)} ({ran} pages executed, {seconds:.1f} s)")
+
+
+@app.command()
+def pdf() -> None:
+    """Print every page of the built book (_build/html, `make book`) and the whole book to _build/pdf/, and copy
+    them into _build/html/_pdf/, where each page's Download menu links them."""
+    docnames = toc_docnames()
+    start = time.perf_counter()
+    try:
+        with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                      TimeElapsedColumn()) as progress:
+            task = progress.add_task("printing pages", total=len(docnames))
+
+            def done(item) -> None:
+                progress.advance(task)
+                progress.console.print(f"{item.path.name:>26}: {item.pages:3d} pages, {item.charts:2d} charts, "
+                                       f"{item.size / 1e6:5.2f} MB, {item.seconds:4.1f} s")
+
+            printed = render_pdfs(docnames=docnames, on_page=done)
+    except (FileNotFoundError, ChartsNotDrawn) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    book = PDF_DIR / BOOK_PDF
+    pages = join_pdfs(printed, book)
+    published = publish_pdfs()
+    typer.echo(f"wrote {book.relative_to(REPO_ROOT)}: {pages} pages, {book.stat().st_size / 1e6:.2f} MB; "
+               f"{len(printed)} page PDFs, copied to {published.relative_to(REPO_ROOT)} "
+               f"({time.perf_counter() - start:.1f} s)")

@@ -33,6 +33,7 @@ from .config import DEFAULT_COUNTRY
 from .io.citation import CITATION_PATH, REFERENCES_PATH, BookCitation, load_book_citation
 from .io.country import CountryData
 from .present import cite
+from .present.downloads import add_pdf_downloads
 from .present.cite import PLACEHOLDER_RE, CitedItem, bibtex_entry, cite_block, text_citation, url_html
 
 __all__ = ["setup"]
@@ -221,6 +222,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _theme_mode)
     app.connect("doctree-resolved", _fill_placeholders)
     app.connect("html-page-context", _lighten_page)
+    app.connect("html-page-context", add_pdf_downloads, priority=510)  # after the theme's header buttons (501)
     app.connect("build-finished", _label_in_name)
     app.add_directive("dharm-citation", CitationDirective)
     app.add_js_file("dharm-cite.js")
