@@ -69,6 +69,7 @@ def test_workflow_runs_the_readme_commands_and_deploys_the_book() -> None:
     python = [s for s in steps if _uses(s) == "actions/setup-python"]
     assert python and str(python[0]["with"]["python-version"]) == "3.11"
     assert any("apt-get install" in r and "chromium" in r for r in runs), "chromium for the browser test"
+    assert "make pdf" in runs and runs.index("make pdf") > runs.index("make book"), "the published pages link their PDFs"
     upload = [s for s in steps if _uses(s) == "actions/upload-pages-artifact"]
     assert upload and upload[0]["with"]["path"] == "_build/html"
     assert any(_uses(s) == "actions/deploy-pages" for s in steps)
