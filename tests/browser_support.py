@@ -7,12 +7,7 @@ pinned, see the README there) is injected only here, never into the book.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -93,28 +88,6 @@ def book_pages() -> list[str]:
         if not rel.startswith(("_static/", "_sources/", "_images/")):
             pages.append(rel)
     return sorted(pages)
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Static file handler that keeps the test output free of access logs."""
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-
-@contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve ``directory`` on a free 127.0.0.1 port; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 @dataclass

@@ -63,9 +63,9 @@ from browser_support import (
     Visit,
     book_pages,
     raw_names,
-    serve,
     visit,
 )
+from dharm.site import serve
 
 PAGES = book_pages()
 PAGE_WIDTHS = [(page, width) for page in PAGES for width in WIDTHS]

@@ -10,21 +10,14 @@ draw time after the load event, against the issue's targets (reported, never enf
 """
 from __future__ import annotations
 
-import functools
-import gzip
-import http.server
-import io
 import re
 import resource
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import tracemalloc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -39,6 +32,7 @@ from .ledger import build_ledger
 from .stats.estimation import estimate_indicator
 from .stats.store import compute_estimates, estimate_store, read_store
 from .synthetic import generate
+from .site import serve
 from .variants import VARIANT_BUILD_DIR, VARIANTS_DIR, build_variant
 
 BOOK_FILES = ("_config.yml", "_toc.yml", "intro.md", "notebooks", "_static")
@@ -47,7 +41,6 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 # The issue's targets: a chapter page weighs at most the theme + 1 MB; every chart draws within 1 s of load.
 OWN_WEIGHT_TARGET = 1_000_000
-COMPRESSED_TYPES = (".html", ".js", ".css", ".json", ".svg", ".csv", ".txt", ".map")  # what static hosts compress
 DRAW_TARGET_MS = 1000.0
 CHART_TIMEOUT_MS = 20_000
 REFRESH_RE = re.compile(r"""<meta[^>]*http-equiv=["']?refresh""", re.IGNORECASE)
@@ -170,39 +163,6 @@ def book_pages(html_dir: Path) -> list[str]:
     return pages
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the built book as a static host does: text files gzip-compressed when the browser accepts it."""
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-    def send_head(self):  # noqa: ANN201 (the base class's contract)
-        path = Path(self.translate_path(self.path))
-        if (path.suffix not in COMPRESSED_TYPES or not path.is_file()
-                or "gzip" not in self.headers.get("Accept-Encoding", "")):
-            return super().send_head()
-        body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        return io.BytesIO(body)
-
-
-@contextmanager
-def _serve(directory: Path) -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(directory)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
 def _measure_page(browser: Browser, base_url: str, page_path: str) -> PageMeasure:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     context.add_init_script(DRAW_OBSERVER_JS)
@@ -232,7 +192,7 @@ def _measure_page(browser: Browser, base_url: str, page_path: str) -> PageMeasur
 
 def measure_pages(html_dir: Path = HTML_DIR) -> list[PageMeasure]:
     """Every page of the built book in ``html_dir``, served on 127.0.0.1 and opened in headless chromium."""
-    with _serve(html_dir) as base_url, sync_playwright() as playwright:
+    with serve(html_dir, compress=True) as base_url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         try:
             return [_measure_page(browser, base_url, page) for page in book_pages(html_dir)]

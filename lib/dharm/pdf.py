@@ -12,14 +12,10 @@ The edition (version and release date) comes from ``CITATION.cff``, as every cit
 """
 from __future__ import annotations
 
-import functools
 import html
-import http.server
 import shutil
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +26,7 @@ from pypdf import PdfReader, PdfWriter
 
 from .config import BUILD_DIR, REPO_ROOT, TOC_PATH
 from .io.citation import BookCitation, load_book_citation
+from .site import serve
 from .present.cite import CitedItem, text_citation
 from .present.downloads import BOOK_PDF, PUBLISHED_FOLDER, pdf_name
 
@@ -128,26 +125,6 @@ def edition_html(book: BookCitation, title: str, url: str, whole_book: bool) -> 
     return (f'<div class="dharm-print-edition"><p class="dharm-print-release">{edition}</p>'
             f'<p class="dharm-print-cite"><strong>Cite {what}:</strong> '
             f'{text_citation(book, item, html.escape(url))}</p></div>')
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-
-@contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve ``directory`` on a free 127.0.0.1 port; yields the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 def _local_only(route: Any) -> None:
