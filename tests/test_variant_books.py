@@ -36,6 +36,7 @@ def test_every_page_of_a_variant_names_it(variant):
     for page in pages():
         html = page_html(variant, page.notebook)
         assert f"Variant <strong>{variant}</strong>" in html, page.notebook
+        assert "_pdf/" not in html, f"{page.notebook}: a variant book links PDFs that make pdf does not make"
     ledger = pd.read_csv(VARIANT_BUILD_DIR / variant / "reproduction.csv")
     assert len(ledger) > 0 and (ledger["status"] != "outside tolerance").all()
 

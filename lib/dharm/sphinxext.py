@@ -207,6 +207,12 @@ def label_in_name(text: str) -> str:
     return text
 
 
+def _pdf_downloads(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """The download menu links the page's and the book's PDFs, in a book whose PDFs ``make pdf`` makes."""
+    if app.config.dharm_pdf_links:
+        add_pdf_downloads(app, pagename, templatename, context, doctree)
+
+
 def _citation_stamp() -> str:
     """Changes with the book's citation or the code that writes the blocks, so Sphinx then rewrites every page."""
     digest = hashlib.sha256()
@@ -222,7 +228,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _theme_mode)
     app.connect("doctree-resolved", _fill_placeholders)
     app.connect("html-page-context", _lighten_page)
-    app.connect("html-page-context", add_pdf_downloads, priority=510)  # after the theme's header buttons (501)
+    app.add_config_value("dharm_pdf_links", True, "html")  # False where no PDFs are made (variant books)
+    app.connect("html-page-context", _pdf_downloads, priority=510)  # after the theme's header buttons (501)
     app.connect("build-finished", _label_in_name)
     app.add_directive("dharm-citation", CitationDirective)
     app.add_js_file("dharm-cite.js")

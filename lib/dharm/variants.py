@@ -118,6 +118,7 @@ def write_sources(plan: Plan, source: Path) -> None:
     config["title"] = plan.variant.title
     config.setdefault("html", {})["announcement"] = banner(plan)
     config.setdefault("sphinx", {}).setdefault("config", {})["dharm_country"] = plan.variant.country
+    config["sphinx"]["config"]["dharm_pdf_links"] = False  # `make pdf` prints the main book only
     (source / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     landing = (REPO_ROOT / "intro.md").read_text(encoding="utf-8")
     if plan.variant.country != DEFAULT_COUNTRY:
